@@ -1,0 +1,1 @@
+"""Benchmarks: each script prints measured figures against the naive Django way."""

@@ -1,0 +1,11 @@
+"""Django app configuration: ``INSTALLED_APPS = [..., "safemigrations"]``."""
+
+from django.apps import AppConfig
+
+
+class SafeMigrationsConfig(AppConfig):
+    """Registers safemigrations' management commands and system checks."""
+
+    name = "safemigrations"
+    verbose_name = "safemigrations"
+    default_auto_field = "django.db.models.BigAutoField"

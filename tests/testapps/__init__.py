@@ -1,0 +1,1 @@
+"""Django apps used only by the test suite: each subpackage with an ``apps.py`` is installed."""
