@@ -1,0 +1,1 @@
+"""Rewriters for :mod:`safemigrations.autodetector`, one module per feature."""
