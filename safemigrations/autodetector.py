@@ -73,7 +73,7 @@ class SafeMigrationAutodetector(MigrationAutodetector):
     """Django's autodetector plus the registered rewriters."""
 
     def _detect_changes(self, convert_apps: Any = None, graph: Any = None) -> dict[str, list[Any]]:
-        migrations = super()._detect_changes(convert_apps, graph)
+        migrations = super()._detect_changes(convert_apps, graph)  # type: ignore[misc]
         if safe_makemigrations_enabled():
             for rewriter in load_rewriters():
                 rewriter(self, migrations)
