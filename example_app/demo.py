@@ -2,7 +2,10 @@
 
 Starts the embedded PostgreSQL (or uses ``DATABASE_URL``), migrates the example project, and prints
 the schema the migrations built: every table with its foreign keys (and their ON DELETE action),
-indexes and constraints, as PostgreSQL's catalogs report them.
+indexes and constraints, as PostgreSQL's catalogs report them. Then it lints the project's
+migrations the way ``manage.py lintmigrations`` does (each replayed on a scratch database): the
+``naive`` app's plain-Django migrations get findings with their fixes, the safe ``catalog`` and
+``chain`` migrations none.
 """
 
 from __future__ import annotations
@@ -45,6 +48,34 @@ def print_schema(app_labels: list[str]) -> None:
                     )
 
 
+def print_lint(app_labels: list[str]) -> int:
+    """Lint every migration of the apps; print one line per finding with its fix. Returns the
+    number of error-level findings."""
+    from django.db.migrations.loader import MigrationLoader
+
+    from safemigrations.lint import targets
+    from safemigrations.lint.project import lint_migrations
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    result = lint_migrations(targets.all_of(loader, app_labels), loader=loader)
+    for (app, name), findings in result.by_migration.items():
+        mark = "ok " if not findings else "!! "
+        print(f"\n{mark}{app}.{name}")
+        for f in findings:
+            fix = f.fix.strip().splitlines()[0] if f.fix else ""
+            print(f"     {f.rule} {f.severity.value:<7} {f.message}")
+            if fix:
+                print(f"     {'':<13} fix: {fix}")
+    stats = result.collection.stats if result.collection else None
+    errors = sum(f.severity.value == "error" for f in result.findings)
+    if stats:
+        print(
+            f"\n{len(result.by_migration)} migrations linted in {stats.seconds:.1f}s against "
+            f"PostgreSQL {result.pg_version}: {len(result.findings)} findings, {errors} errors"
+        )
+    return errors
+
+
 def main() -> int:
     import django
     from django.core.management import call_command
@@ -59,7 +90,9 @@ def main() -> int:
     print("\n== migrate the example project ==")
     call_command("migrate", verbosity=1, interactive=False)
     print("\n== the schema the migrations built (from pg_catalog) ==")
-    print_schema(["catalog", "chain"])
+    print_schema(["catalog", "chain", "naive"])
+    print("\n== lint the migrations (python example_app/manage.py lintmigrations) ==")
+    print_lint(["catalog", "chain", "naive"])
     return 0
 
 

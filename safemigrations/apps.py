@@ -9,3 +9,8 @@ class SafeMigrationsConfig(AppConfig):
     name = "safemigrations"
     verbose_name = "safemigrations"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import deletion
+
+        deletion.install()

@@ -88,6 +88,14 @@ class SafeMigrationAutodetector(MigrationAutodetector):
         """True when the model existed before these changes (so its table may be large)."""
         return (app_label, model_name.lower()) in self.from_state.models
 
+    def old_field(self, app_label: str, model_name: str, name: str) -> Any:
+        """Field ``name`` of ``model_name`` before these changes (following renames), or None."""
+        model = model_name.lower()
+        old_model = self.renamed_models.get((app_label, model), model)
+        old_name = self.renamed_fields.get((app_label, model, name), name)
+        model_state = self.from_state.models.get((app_label, old_model))
+        return None if model_state is None else model_state.fields.get(old_name)
+
     def add_non_atomic_migration(
         self,
         migrations: dict[str, list[Migration]],

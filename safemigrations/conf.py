@@ -8,6 +8,8 @@ LOCK_RETRIES           5        retries after a lock wait timed out (then the st
 RETRY_BACKOFF          0.5      seconds before the first retry, doubled on each retry
 RETRY_MAX_BACKOFF      10.0     ceiling of the wait between two retries
 SAFE_MAKEMIGRATIONS    None     makemigrations writes safe operations (None: on for PostgreSQL)
+MIGRATE_LOCK_WAITS     True     ``migrate`` bounds and retries the lock waits of every statement
+PROGRESS_INTERVAL      10.0     seconds between progress lines of a long step (not a terminal)
 =====================  =======  ==========================================================
 """
 
@@ -24,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     "RETRY_BACKOFF": 0.5,
     "RETRY_MAX_BACKOFF": 10.0,
     "SAFE_MAKEMIGRATIONS": None,
+    "MIGRATE_LOCK_WAITS": True,
+    "PROGRESS_INTERVAL": 10.0,
 }
 
 #: Verbosity of the running ``migrate`` command; progress output stays quiet at 0.

@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "safemigrations",
     "catalog",
     "chain",
+    "naive",
 ]
 
 DATABASES = {"default": django_database_settings()}

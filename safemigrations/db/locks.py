@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -29,6 +30,17 @@ logger = logging.getLogger("safemigrations")
 T = TypeVar("T")
 
 LOCK_NOT_AVAILABLE = "55P03"
+
+#: True while :func:`run_with_lock_retries` runs a step: its statements' lock waits are bounded
+#: and retried there, so ``migrate``'s statement-level lock waits leave them alone.
+_step_manages_lock_waits: ContextVar[bool] = ContextVar(
+    "safemigrations_step_manages_lock_waits", default=False
+)
+
+
+def step_manages_lock_waits() -> bool:
+    """True inside :func:`run_with_lock_retries` (the step sets and retries its own waits)."""
+    return _step_manages_lock_waits.get()
 
 
 @dataclass(frozen=True)
@@ -202,6 +214,21 @@ def run_with_lock_retries(
     tables = list(tables)
     if connection.vendor != "postgresql":
         return fn()
+    token = _step_manages_lock_waits.set(True)
+    try:
+        return _run_with_lock_retries(connection, fn, policy, tables, description, sleep)
+    finally:
+        _step_manages_lock_waits.reset(token)
+
+
+def _run_with_lock_retries(
+    connection: BaseDatabaseWrapper,
+    fn: Callable[[], T],
+    policy: LockPolicy,
+    tables: list[str],
+    description: str,
+    sleep: Callable[[float], None],
+) -> T:
     if connection.in_atomic_block:
         with session_setting(connection, "lock_timeout", policy.lock_timeout_sql):
             return fn()

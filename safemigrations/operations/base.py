@@ -10,12 +10,14 @@ before each step, so a migration interrupted half way can be run again and finis
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 from typing import Any
 
 from django.db import NotSupportedError, transaction
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.operations.base import Operation
 
+from safemigrations.db import progress
 from safemigrations.db.locks import LockPolicy, run_with_lock_retries
 
 
@@ -100,12 +102,17 @@ class SafeOperation(Operation):
         description: str,
         transaction: bool = False,
         long: bool = False,
+        bounded_wait: bool = True,
     ) -> None:
         """Run one step with a bounded lock wait, retried on lock timeout.
 
         ``statements`` is one SQL string or a list (each a string or ``(sql, params)``).
         ``transaction=True`` runs them in a transaction of their own (when not already in one);
-        ``long=True`` lifts ``statement_timeout`` for a long step that blocks nobody.
+        ``long=True`` lifts ``statement_timeout`` for a long step that blocks nobody, and shows
+        its progress while ``migrate`` runs (:mod:`safemigrations.db.progress`).
+        ``bounded_wait=False`` lifts ``lock_timeout`` too, for a step whose lock waits queue no
+        reads or writes behind them (``CREATE/DROP INDEX CONCURRENTLY`` wait for older
+        transactions to end; a short ``lock_timeout`` would only cancel them half way).
         Under ``sqlmigrate`` the step prints as the SQL that will really run.
         """
         items = [statements] if isinstance(statements, str) else list(statements)
@@ -113,7 +120,7 @@ class SafeOperation(Operation):
         connection = schema_editor.connection
         in_own_transaction = transaction and not connection.in_atomic_block
         if self.collecting_sql(schema_editor):
-            self._collect_step(schema_editor, items, policy, in_own_transaction, long)
+            self._collect_step(schema_editor, items, policy, in_own_transaction, long, bounded_wait)
             return
 
         def execute_all() -> None:
@@ -129,12 +136,19 @@ class SafeOperation(Operation):
                 execute_all()
 
         work: Callable[[], None] = run
-        if long and self.is_postgresql(schema_editor):
+        if (long or not bounded_wait) and self.is_postgresql(schema_editor):
 
             def work() -> None:
                 from safemigrations.db.locks import session_setting
 
-                with session_setting(connection, "statement_timeout", "0"):
+                with ExitStack() as stack:
+                    if long:
+                        stack.enter_context(session_setting(connection, "statement_timeout", "0"))
+                        stack.enter_context(
+                            progress.watch(connection, f"{self.describe()}: {description}")
+                        )
+                    if not bounded_wait:
+                        stack.enter_context(session_setting(connection, "lock_timeout", "0"))
                     run()
 
         run_with_lock_retries(
@@ -152,10 +166,12 @@ class SafeOperation(Operation):
         policy: LockPolicy,
         in_own_transaction: bool,
         long: bool,
+        bounded_wait: bool = True,
     ) -> None:
         collected = schema_editor.collected_sql
         if self.is_postgresql(schema_editor):
-            collected.append(f"SET lock_timeout = '{policy.lock_timeout_sql}';")
+            lock_timeout = policy.lock_timeout_sql if bounded_wait else "0"
+            collected.append(f"SET lock_timeout = '{lock_timeout}';")
             if long:
                 collected.append("SET statement_timeout = 0;")
         if in_own_transaction:

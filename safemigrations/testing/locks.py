@@ -33,10 +33,17 @@ class LockRecorder:
     absence of a mode is evidence only for locks held longer than the poll interval.
     """
 
-    def __init__(self, conninfo: str, pid: int, interval: float = 0.002) -> None:
+    def __init__(
+        self,
+        conninfo: str,
+        pid: int,
+        interval: float = 0.002,
+        locktypes: frozenset[str] | None = None,
+    ) -> None:
         self.conninfo = conninfo
         self.pid = pid
         self.interval = interval
+        self.locktypes = locktypes  # e.g. {"relation"}: leave out relation-extension locks
         self.recording = LockRecording()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -47,7 +54,7 @@ class LockRecorder:
             self._ready.set()
             while not self._stop.is_set():
                 for lock in catalog.locks_held(cur, self.pid):
-                    if lock.granted:
+                    if lock.granted and (self.locktypes is None or lock.locktype in self.locktypes):
                         key = (lock.relation, lock.mode)
                         self.recording.seen[key] = self.recording.seen.get(key, 0) + 1
                 self.recording.samples += 1

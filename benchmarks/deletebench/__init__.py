@@ -1,0 +1,1 @@
+"""Models for ``benchmarks/delete_cascade.py`` (parent -> children -> grandchildren)."""

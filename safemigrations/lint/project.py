@@ -1,0 +1,135 @@
+"""Lint a Django project's migrations: collect what they really run, then judge it.
+
+This is the library behind ``lintmigrations``, ``sqlmigrate --lint`` and ``makemigrations
+--lint``: :func:`lint_migrations` replays the targets on a scratch database
+(:mod:`safemigrations.lint.collect`), runs the SQL rules and the Django-level rules over each
+migration (:func:`safemigrations.lint.engine.lint_migration`), and applies the suppressions
+(:mod:`safemigrations.lint.suppress`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS
+from django.db.migrations.loader import MigrationLoader
+
+from safemigrations.lint import suppress
+from safemigrations.lint.collect import CollectedMigration, Collection, StatementObserver, collect
+from safemigrations.lint.config import LintConfig
+from safemigrations.lint.engine import lint_migration
+from safemigrations.lint.model import Finding
+from safemigrations.lint.rules.base import MigrationContext, all_rules
+
+Key = tuple[str, str]
+
+
+@dataclass
+class LintResult:
+    """Findings of a run, per migration and in total, with the collection behind them."""
+
+    findings: list[Finding] = field(default_factory=list)
+    by_migration: dict[Key, list[Finding]] = field(default_factory=dict)
+    collection: Collection | None = None
+    pg_version: int = 0
+
+    def failed(self, config: LintConfig) -> bool:
+        """True when a finding reaches ``config.fail_on``."""
+        return any(config.fails(f.severity) for f in self.findings)
+
+
+def lint_migrations(
+    targets: Iterable[Key],
+    *,
+    config: LintConfig | None = None,
+    pg_version: int | None = None,
+    database: str = DEFAULT_DB_ALIAS,
+    use_cache: bool = True,
+    observer: StatementObserver | None = None,
+    loader: MigrationLoader | None = None,
+) -> LintResult:
+    """Collect and lint ``targets`` (``(app_label, name)`` keys), in graph order.
+
+    The PostgreSQL version the rules assume is ``pg_version``, else the configured
+    ``target_pg_version``, else the major version of the server the scratch database ran on.
+    Apps in ``config.exclude_apps`` are left out.
+    """
+    config = config or LintConfig()
+    keys = [k for k in targets if k[0] not in config.exclude_apps]
+    collection = collect(
+        keys, database=database, use_cache=use_cache, observer=observer, loader=loader
+    )
+    version = pg_version or config.target_pg_version or collection.server_version // 10000
+    result = LintResult(collection=collection, pg_version=version)
+    for collected in collection.migrations:
+        findings = lint_collected(collected, config=config, pg_version=version)
+        result.by_migration[collected.key] = findings
+        result.findings.extend(findings)
+    return result
+
+
+def lint_collected(
+    collected: CollectedMigration, *, config: LintConfig, pg_version: int
+) -> list[Finding]:
+    """The findings of one collected migration, superseded and suppressed ones removed."""
+    ctx = MigrationContext(
+        app=collected.app,
+        name=collected.name,
+        migration=collected.migration,
+        operations=list(collected.migration.operations),
+        from_state=collected.from_state,
+        statements=collected.to_statements(),
+        pg_version=pg_version,
+        config=config,
+        schema=collected.schema(),
+        collected=collected,
+    )
+    findings = drop_handled_by_operation(drop_superseded(lint_migration(ctx)), ctx.operations)
+    findings = suppress.apply(
+        findings, collected.migration, app=collected.app, name=collected.name, config=config
+    )
+    return sorted(findings, key=_order)
+
+
+def drop_superseded(findings: list[Finding]) -> list[Finding]:
+    """Remove findings that a more precise Django-level finding on the same operation explains.
+
+    A rule lists the rules it supersedes in ``supersedes`` (ids): e.g. "the migration fails"
+    is noise next to "concurrent operation in an atomic migration" for the same operation.
+    """
+    superseding: dict[str, tuple[str, ...]] = {
+        r.id: tuple(getattr(r, "supersedes", ())) for r in all_rules()
+    }
+    covered: set[tuple[Any, ...]] = set()
+    for f in findings:
+        for other in superseding.get(f.rule, ()):
+            covered.add((other, f.app, f.migration, f.operation_index))
+    return [f for f in findings if (f.rule, f.app, f.migration, f.operation_index) not in covered]
+
+
+#: Rules about re-running an interrupted step, which safemigrations' own operations handle (they
+#: check ``pg_index.indisvalid`` / ``pg_constraint`` before each step and finish a half-done one).
+RESUMABLE_RULES = frozenset({"SM103"})
+
+
+def drop_handled_by_operation(findings: list[Finding], operations: Sequence[Any]) -> list[Finding]:
+    """Remove re-run findings on statements that a resumable safemigrations operation emitted."""
+    from safemigrations.operations.base import SafeOperation
+
+    def handled(f: Finding) -> bool:
+        index = f.operation_index
+        return (
+            f.rule in RESUMABLE_RULES
+            and index is not None
+            and 0 <= index < len(operations)
+            and isinstance(operations[index], SafeOperation)
+        )
+
+    return [f for f in findings if not handled(f)]
+
+
+def _order(finding: Finding) -> tuple[Any, ...]:
+    index = finding.operation_index if finding.operation_index is not None else -1
+    return (index, finding.line, -finding.severity.rank, finding.rule)

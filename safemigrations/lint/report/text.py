@@ -1,0 +1,99 @@
+"""Human-readable report. Colors are applied through a ``style(role, text)`` hook.
+
+A management command passes a hook built on ``self.style`` (e.g. role ``error`` ->
+``style.ERROR``); the plain-SQL command passes ANSI colors when writing to a terminal; the default
+leaves text unstyled. Roles: ``error``, ``warning``, ``info``, ``rule``, ``location``, ``label``,
+``sql``, ``summary``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from safemigrations.lint.model import Finding, Severity
+
+Style = Callable[[str, str], str]
+
+ANSI = {
+    "error": "\033[1;31m",
+    "warning": "\033[1;33m",
+    "info": "\033[1;36m",
+    "rule": "\033[1m",
+    "location": "\033[1;34m",
+    "label": "\033[2m",
+    "sql": "\033[36m",
+    "summary": "\033[1m",
+}
+
+
+def plain(_role: str, text: str) -> str:
+    """No styling."""
+    return text
+
+
+def ansi(role: str, text: str) -> str:
+    """ANSI terminal colors."""
+    code = ANSI.get(role)
+    return f"{code}{text}\033[0m" if code else text
+
+
+def location(f: Finding) -> str:
+    """``file:line:column``, or the Django migration and operation when there is no file."""
+    if f.migration and f.app:
+        where = f"{f.app}.{f.migration}"
+        if f.operation_index is not None:
+            where += f" #{f.operation_index}"
+            if f.operation:
+                where += f" ({f.operation})"
+        if f.file:
+            where += f" [{f.file}:{f.line}]"
+        return where
+    return f"{f.file or '<sql>'}:{f.line}:{f.column}"
+
+
+def render(
+    findings: Sequence[Finding], *, style: Style = plain, verbose: bool = True, **_options: object
+) -> str:
+    """One block per finding (location, severity, rule, message, SQL, lock, why, fix) and a summary."""
+    lines: list[str] = []
+    for f in findings:
+        sev = str(f.severity)
+        lines.append(
+            f"{style('location', location(f))}: {style(sev, sev)} "
+            f"{style('rule', f.rule)} {f.message}"
+        )
+        if f.sql:
+            sql = " ".join(f.sql.split())
+            lines.append(f"  {style('label', 'sql:')} {style('sql', _cut(sql, 160))}")
+        if f.lock:
+            tables = f" on {', '.join(f.tables)}" if f.tables else ""
+            lines.append(f"  {style('label', 'lock:')} {f.lock}{tables}")
+        if verbose and f.why:
+            lines.append(_block(style("label", "why:"), f.why))
+        if verbose and f.fix:
+            lines.append(_block(style("label", "fix:"), f.fix))
+        lines.append("")
+    lines.append(style("summary", summary(findings)))
+    return "\n".join(lines)
+
+
+def summary(findings: Sequence[Finding]) -> str:
+    """``3 findings: 1 error, 2 warnings`` (or ``No findings.``)."""
+    if not findings:
+        return "No findings."
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in Severity}
+    parts = [f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n]
+    total = len(findings)
+    return f"{total} finding{'s' if total != 1 else ''}: {', '.join(parts)}"
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _block(label: str, text: str) -> str:
+    out = []
+    for i, para in enumerate(text.splitlines() or [""]):
+        prefix = f"  {label} " if i == 0 else "       "
+        out.append(prefix + para if para.strip() else "")
+    return "\n".join(out)

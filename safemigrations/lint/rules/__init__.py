@@ -1,0 +1,1 @@
+"""Lint rules, one module per rule; see :mod:`safemigrations.lint.rules.base`."""

@@ -1,0 +1,47 @@
+"""SM302: ``ADD COLUMN ... NOT NULL`` without a default fails on a non-empty table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from safemigrations.lint.model import Severity
+from safemigrations.lint.rules.base import Hit, LintContext, Rule
+from safemigrations.lint.sql import CT, StatementFacts
+
+
+class AddColumnNotNullWithoutDefault(Rule):
+    """Existing rows would get NULL in a NOT NULL column: PostgreSQL refuses."""
+
+    id = "SM302"
+    name = "add-column-not-null-without-default"
+    severity = Severity.ERROR
+    title = "NOT NULL column added without a default"
+    message = (
+        "ADD COLUMN {column} NOT NULL without DEFAULT fails on {table} as soon as the table has "
+        'a row ("contains null values")'
+    )
+    why = (
+        "Existing rows have no value for the new column. PostgreSQL checks the NOT NULL "
+        "constraint and aborts the migration if the table is not empty: it works in "
+        "development and fails in production."
+    )
+    fix = (
+        "Give the column a database default (`db_default=`), which PostgreSQL 11+ stores without "
+        "a rewrite; or add it nullable, back-fill, then `SetNotNull`.\n\n"
+        "```python\n"
+        'migrations.AddField("book", "qty", models.IntegerField(db_default=0))\n'
+        "```"
+    )
+    unsafe_example = 'ALTER TABLE "shop_book" ADD COLUMN "qty" integer NOT NULL;'
+    safe_example = 'ALTER TABLE "shop_book" ADD COLUMN "qty" integer DEFAULT 0 NOT NULL;'
+
+    def check(self, stmt: StatementFacts, ctx: LintContext) -> Iterable[Hit]:
+        """Flag NOT NULL columns without default/identity/generation on existing tables."""
+        for action in stmt.actions_of("add_column"):
+            if ctx.is_new_table(action.table) or action.detail == "serial":
+                continue
+            types = {c.contype for c in action.node.constraints or ()}
+            not_null = CT.CONSTR_NOTNULL in types or CT.CONSTR_PRIMARY in types
+            filled = types & {CT.CONSTR_DEFAULT, CT.CONSTR_IDENTITY, CT.CONSTR_GENERATED}
+            if not_null and not filled:
+                yield Hit(params={"column": action.column, "table": action.table})

@@ -1,0 +1,53 @@
+"""SM303: a column added with a DEFAULT that the same migration drops again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from safemigrations.lint.model import Severity
+from safemigrations.lint.rules.base import Hit, LintContext, Rule
+from safemigrations.lint.sql import StatementFacts, short
+
+
+class AddColumnThenDropDefault(Rule):
+    """Django's code-default pattern: after the migration, old code's INSERTs fail."""
+
+    id = "SM303"
+    name = "add-column-then-drop-default"
+    severity = Severity.WARNING
+    title = "NOT NULL column whose database default is dropped right away"
+    message = (
+        "DROP DEFAULT on {table}.{column} right after adding it NOT NULL: application servers "
+        'still running the previous code fail to INSERT (null value in column "{column}")'
+    )
+    why = (
+        "`AddField(default=...)` adds the column with a default (to fill existing rows) and drops "
+        "it in the same migration. During a deploy, servers running the old code insert rows "
+        "without the column and hit the NOT NULL constraint. The ACCESS EXCLUSIVE lock is "
+        "brief, the outage is not."
+    )
+    fix = (
+        "Keep the default in the database with `db_default=` (Django 5.0+); PostgreSQL stores it "
+        "once, without rewriting the table.\n\n"
+        "```python\n"
+        'migrations.AddField("book", "qty", models.IntegerField(db_default=0))\n'
+        "```"
+    )
+    unsafe_example = (
+        'ALTER TABLE "shop_book" ADD COLUMN "qty" integer DEFAULT 0 NOT NULL;\n'
+        'ALTER TABLE "shop_book" ALTER COLUMN "qty" DROP DEFAULT;'
+    )
+    safe_example = 'ALTER TABLE "shop_book" ADD COLUMN "qty" integer DEFAULT 0 NOT NULL;'
+
+    def check(self, stmt: StatementFacts, ctx: LintContext) -> Iterable[Hit]:
+        """Flag DROP DEFAULT of a NOT NULL column added earlier in the same input."""
+        added: set[tuple[str, str | None]] = ctx.rule_state(self.id, set)
+        for action in stmt.actions:
+            key = (short(action.table), action.column)
+            if action.kind == "add_column" and not ctx.is_new_table(action.table):
+                kinds = {getattr(c.contype, "name", "") for c in action.node.constraints or ()}
+                if "CONSTR_DEFAULT" in kinds and "CONSTR_NOTNULL" in kinds:
+                    added.add(key)
+            elif action.kind == "drop_default" and key in added:
+                added.discard(key)
+                yield Hit(params={"table": action.table, "column": action.column})

@@ -1,0 +1,77 @@
+"""SM301: ``ADD COLUMN ... DEFAULT <volatile>`` rewrites the whole table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from safemigrations.lint.model import Severity
+from safemigrations.lint.rules.base import Hit, LintContext, Rule
+from safemigrations.lint.sql import CT, StatementFacts, volatility
+
+
+class AddColumnVolatileDefault(Rule):
+    """A default that differs per row must be written into every row, under ACCESS EXCLUSIVE."""
+
+    id = "SM301"
+    name = "add-column-volatile-default"
+    severity = Severity.ERROR
+    title = "Column added with a volatile default"
+    message = (
+        "ADD COLUMN {column} with {kind} default {default} rewrites {table} under ACCESS EXCLUSIVE"
+    )
+    why = (
+        "Since PostgreSQL 11 a constant or stable default (`0`, `''`, `now()`, "
+        "`statement_timestamp()`) is stored once in the catalog: no rewrite. A volatile default "
+        "(`gen_random_uuid()`, `random()`, `clock_timestamp()`, `nextval()`) must be computed "
+        "for each row, so the table and all its indexes are rewritten while holding ACCESS "
+        "EXCLUSIVE: no reads, no writes, for minutes on a large table."
+    )
+    fix = (
+        "Add the column nullable without the default, set the default for new rows, back-fill "
+        "existing rows in batches, then make it NOT NULL with `SetNotNull`.\n\n"
+        "```python\n"
+        "operations = [\n"
+        '    migrations.AddField("book", "uid", models.UUIDField(null=True)),\n'
+        '    migrations.AlterField("book", "uid", models.UUIDField(null=True, db_default=RandomUUID())),\n'
+        "    # back-fill in batches (RunPython, non-atomic), then:\n"
+        '    SetNotNull(model_name="book", name="uid"),\n'
+        "]\n"
+        "```"
+    )
+    unsafe_example = (
+        'ALTER TABLE "shop_book" ADD COLUMN "uid" uuid DEFAULT (GEN_RANDOM_UUID()) NOT NULL;'
+    )
+    safe_example = 'ALTER TABLE "shop_book" ADD COLUMN "created" timestamptz DEFAULT (STATEMENT_TIMESTAMP()) NOT NULL;'
+
+    def check(self, stmt: StatementFacts, ctx: LintContext) -> Iterable[Hit]:
+        """Flag volatile (error) and unknown-function (warning) defaults on existing tables."""
+        for action in stmt.actions_of("add_column"):
+            if ctx.is_new_table(action.table):
+                continue
+            for con in action.node.constraints or ():
+                if con.contype != CT.CONSTR_DEFAULT:
+                    continue
+                kind = volatility(con.raw_expr)
+                if kind == "stable":
+                    continue
+                default = _default_text(stmt.sql)
+                yield Hit(
+                    params={
+                        "column": action.column,
+                        "table": action.table,
+                        "kind": "a volatile" if kind == "volatile" else "a possibly volatile",
+                        "default": default,
+                    },
+                    severity=None if kind == "volatile" else Severity.WARNING,
+                    tables=[action.table],
+                    lock="ACCESS EXCLUSIVE",
+                )
+
+
+def _default_text(sql: str) -> str:
+    upper = sql.upper()
+    at = upper.find("DEFAULT")
+    if at < 0:
+        return ""
+    words = sql[at + len("DEFAULT") :].split()
+    return " ".join(words[:2]).rstrip(",;")

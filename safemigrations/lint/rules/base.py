@@ -1,0 +1,275 @@
+"""What a lint rule is, what it sees, and how rules are found.
+
+A rule is a class with a stable id (``SM101``), a kebab-case ``name``, a default severity and the
+text a reviewer needs: ``message`` (what happened, formatted with the hit's ``params``), ``why``
+(the lock taken and what it blocks), ``fix`` (the safemigrations operation to use, with code) and
+two SQL examples that the test-suite and the generated docs use.
+
+Two kinds of checks exist:
+
+* statement rules override :meth:`Rule.check` and see one statement at a time, as
+  :class:`~safemigrations.lint.sql.StatementFacts`, together with a :class:`LintContext` that
+  remembers what earlier statements of the same input did (tables created, locks held in the open
+  transaction, ``SET lock_timeout``);
+* migration rules override :meth:`Rule.check_migration` and see a whole Django migration
+  (:class:`MigrationContext`): its operations, the project state before it, and its statements.
+
+Every module in this package (other than this one) is imported by :func:`all_rules`, and each
+:class:`Rule` subclass with an ``id`` is registered.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from safemigrations.lint.config import LintConfig
+from safemigrations.lint.model import MemorySchema, SchemaInfo, Severity, Statement
+
+if TYPE_CHECKING:
+    from safemigrations.lint.sql import StatementFacts
+
+
+@dataclass
+class Hit:
+    """One match of a rule. Unset fields fall back to the rule's text and the statement's facts.
+
+    ``params`` fill the placeholders of :attr:`Rule.message` (``{table}``, ``{column}``, …);
+    ``message`` replaces it entirely. Migration rules set ``statement`` to anchor the finding
+    (file, line, Django operation); statement rules may leave it None.
+    """
+
+    params: dict[str, Any] = field(default_factory=dict)
+    message: str | None = None
+    tables: list[str] | None = None
+    lock: str | None = None
+    severity: Severity | None = None
+    statement: Statement | None = None
+
+
+@dataclass
+class HeldLock:
+    """A strong lock the open transaction already holds, and the statement that took it."""
+
+    table: str
+    mode: str
+    statement: Statement
+
+
+@dataclass
+class LintContext:
+    """What the linter knows when it reaches a statement: target, schema, and earlier statements.
+
+    The engine updates the tracking fields *after* every rule has seen a statement, so a rule
+    always sees the state before the statement it checks.
+    """
+
+    pg_version: int
+    schema: SchemaInfo
+    config: LintConfig = field(default_factory=LintConfig)
+    learned: MemorySchema = field(default_factory=MemorySchema)
+    # Tables created earlier in the same origin (file or migration): new, empty, unused.
+    created_tables: set[str] = field(default_factory=set)
+    partitioned_tables: set[str] = field(default_factory=set)
+    # Domains created in this input that carry a CHECK / NOT NULL constraint.
+    constrained_domains: set[str] = field(default_factory=set)
+    # (table, column) pairs covered by a validated CHECK (col IS NOT NULL).
+    not_null_checks: set[tuple[str, str]] = field(default_factory=set)
+    # NOT VALID ``CHECK (col IS NOT NULL)`` constraints waiting for VALIDATE: name -> (table, col).
+    pending_not_null_checks: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Constraint names added NOT VALID in the open transaction.
+    not_valid_in_transaction: set[str] = field(default_factory=set)
+    # Strong (ACCESS EXCLUSIVE) locks held by the open transaction, in the order taken.
+    held_locks: list[HeldLock] = field(default_factory=list)
+    # Enum values added in the open transaction (unusable until it commits).
+    enum_values_in_transaction: set[str] = field(default_factory=set)
+    # Index name -> table, for indexes created earlier in the input.
+    index_tables: dict[str, str] = field(default_factory=dict)
+    # (table, constraint name) -> referenced table, for foreign keys added earlier in the input.
+    foreign_keys: dict[tuple[str, str], str] = field(default_factory=dict)
+    lock_timeout_set: bool = False
+    lock_timeout_local: bool = False
+    lock_timeout_reported: bool = False
+    transaction_id: int | None = None
+    in_explicit_transaction: bool = False
+    # The statement that opened the explicit transaction still open, if any.
+    open_transaction: Statement | None = None
+    statement_count: int = 0
+    last_statement: Statement | None = None
+    # Private memory of individual rules, keyed by rule id (see :meth:`rule_state`).
+    rule_memory: dict[str, Any] = field(default_factory=dict)
+
+    def is_new_table(self, table: str) -> bool:
+        """True when ``table`` was created earlier in the same file or migration."""
+        return _short(table) in self.created_tables
+
+    def column_type(self, table: str, column: str) -> str | None:
+        """The column's type before the current statement (learned from the input, else schema)."""
+        found = self.learned.column_type(table, column)
+        return found if found is not None else self.schema.column_type(table, column)
+
+    def rule_state(self, rule_id: str, factory: Callable[[], Any]) -> Any:
+        """A rule's own memory across statements of one input (created by ``factory``)."""
+        if rule_id not in self.rule_memory:
+            self.rule_memory[rule_id] = factory()
+        return self.rule_memory[rule_id]
+
+    def index_table(self, index: str) -> str | None:
+        """The table of an index created earlier in the input, else one the schema knows (the
+        Django side's scratch catalog); None when unknown."""
+        found = self.index_tables.get(_short(index))
+        if found is None:
+            lookup = getattr(self.schema, "index_table", None)
+            found = lookup(index) if lookup is not None else None
+        return found
+
+    def foreign_key_target(self, table: str, constraint: str) -> str | None:
+        """The table referenced by a foreign key added earlier in the input (else the schema's)."""
+        found = self.foreign_keys.get((_short(table), constraint))
+        if found is None:
+            ask = getattr(self.schema, "foreign_key_target", None)
+            found = ask(table, constraint) if ask is not None else None
+        return found
+
+    def is_partitioned(self, table: str) -> bool:
+        """True for tables created with ``PARTITION BY`` earlier in the input."""
+        return _short(table) in self.partitioned_tables
+
+    def is_constrained_domain(self, name: str) -> bool:
+        """True for domains created with a CHECK / NOT NULL earlier in the input."""
+        return _short(name) in self.constrained_domains
+
+
+@dataclass
+class MigrationContext:
+    """Everything a migration-level rule sees about one Django migration.
+
+    ``migration`` is the ``django.db.migrations.Migration`` instance, ``operations`` its
+    operations, ``from_state`` the ``ProjectState`` before it, ``statements`` the SQL it runs
+    (collected faithfully, with transaction boundaries).
+    """
+
+    app: str
+    name: str
+    migration: Any
+    operations: Sequence[Any]
+    from_state: Any
+    statements: Sequence[Statement]
+    pg_version: int
+    config: LintConfig = field(default_factory=LintConfig)
+    schema: SchemaInfo | None = None
+    # What replaying the migration on a scratch database showed (a
+    # ``safemigrations.lint.collect.CollectedMigration``: failure, dropped foreign keys), or None.
+    collected: Any = None
+
+    def statements_of(self, operation_index: int) -> list[Statement]:
+        """The statements emitted by one operation of the migration."""
+        return [s for s in self.statements if s.operation_index == operation_index]
+
+
+class Rule:
+    """Base of every rule; subclasses set the class attributes and override one check."""
+
+    id: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    severity: ClassVar[Severity] = Severity.WARNING
+    title: ClassVar[str] = ""
+    message: ClassVar[str] = ""
+    why: ClassVar[str] = ""
+    fix: ClassVar[str] = ""
+    unsafe_example: ClassVar[str] = ""
+    safe_example: ClassVar[str] = ""
+    min_pg_version: ClassVar[int | None] = None
+    max_pg_version: ClassVar[int | None] = None
+    # True for rules the Django side evaluates (they need a migration, not SQL text).
+    migration_level: ClassVar[bool] = False
+
+    def applies_to(self, pg_version: int) -> bool:
+        """Whether the rule is meaningful on this PostgreSQL major version."""
+        if self.min_pg_version is not None and pg_version < self.min_pg_version:
+            return False
+        return not (self.max_pg_version is not None and pg_version > self.max_pg_version)
+
+    def check(self, stmt: StatementFacts, ctx: LintContext) -> Iterable[Hit]:
+        """Statement rules: yield a :class:`Hit` for each problem in ``stmt``."""
+        return ()
+
+    def check_migration(self, ctx: MigrationContext) -> Iterable[Hit]:
+        """Migration rules: yield a :class:`Hit` (with ``statement`` set) per problem."""
+        return ()
+
+    def finish(self, ctx: LintContext) -> Iterable[Hit]:
+        """Statement rules: called once after the last statement (e.g. a transaction left open)."""
+        return ()
+
+    def format_message(self, params: dict[str, Any]) -> str:
+        """The rule's message with ``params`` filled in (missing keys are left as written)."""
+        try:
+            return self.message.format_map(_Lenient(params))
+        except (ValueError, IndexError):
+            return self.message
+
+    def versions_text(self) -> str:
+        """Human text for the versions the rule applies to, e.g. ``PostgreSQL 14-17``."""
+        lo, hi = self.min_pg_version, self.max_pg_version
+        if lo is None and hi is None:
+            return "all supported PostgreSQL versions"
+        if hi is None:
+            return f"PostgreSQL {lo}+"
+        if lo is None:
+            return f"PostgreSQL up to {hi}"
+        return f"PostgreSQL {lo}" if lo == hi else f"PostgreSQL {lo}-{hi}"
+
+
+class _Lenient(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _short(table: str) -> str:
+    return table.rsplit(".", 1)[-1]
+
+
+@cache
+def all_rules() -> tuple[Rule, ...]:
+    """One instance of every rule in ``safemigrations.lint.rules``, sorted by id.
+
+    Raises ``RuntimeError`` when two rules share an id or a name: ids are public (suppression
+    comments, configuration) and must stay unique.
+    """
+    package = importlib.import_module("safemigrations.lint.rules")
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name != "base" and not info.name.startswith("_"):
+            importlib.import_module(f"{package.__name__}.{info.name}")
+    found: dict[str, Rule] = {}
+    names: dict[str, str] = {}
+    for cls in _subclasses(Rule):
+        if not cls.id:
+            continue
+        if cls.id in found and type(found[cls.id]) is not cls:
+            raise RuntimeError(f"two lint rules share the id {cls.id}: {cls.__name__}")
+        if cls.name in names and names[cls.name] != cls.id:
+            raise RuntimeError(f"two lint rules share the name {cls.name}")
+        found[cls.id] = cls()
+        names[cls.name] = cls.id
+    return tuple(found[k] for k in sorted(found))
+
+
+def get_rule(key: str) -> Rule | None:
+    """The rule with this id (``SM101``) or name (``create-index-non-concurrently``)."""
+    for rule in all_rules():
+        if rule.id.upper() == key.upper() or rule.name == key.lower():
+            return rule
+    return None
+
+
+def _subclasses(cls: type[Rule]) -> list[type[Rule]]:
+    out: list[type[Rule]] = []
+    for sub in cls.__subclasses__():
+        out.append(sub)
+        out.extend(_subclasses(sub))
+    return out

@@ -1,0 +1,107 @@
+"""SM961: more work in a transaction that already holds a strong lock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from safemigrations.lint.locks import LockMode
+from safemigrations.lint.model import Severity
+from safemigrations.lint.rules.base import Hit, LintContext, Rule
+from safemigrations.lint.sql import StatementFacts
+
+
+class StatementsAfterStrongLock(Rule):
+    """Locks are kept until COMMIT: every later statement lengthens the time others wait."""
+
+    id = "SM961"
+    name = "statements-after-strong-lock"
+    severity = Severity.WARNING
+    title = "Slow statement while the transaction holds a strong lock"
+    message = (
+        "this statement {doing} while the transaction still holds {mode} on {held} (taken at "
+        "line {line}): {blocked} until COMMIT"
+    )
+    why = (
+        "PostgreSQL releases table locks only at the end of the transaction. In an atomic "
+        "migration, the ACCESS EXCLUSIVE lock of a quick `ALTER TABLE` is kept while the next "
+        "operations scan, rewrite, build indexes, update rows or lock other tables; the outage "
+        "lasts for all of them, and locking several busy tables in one transaction invites "
+        "deadlocks with application traffic."
+    )
+    fix = (
+        "Give each lock-taking step its own transaction: split the migration, or make it "
+        "non-atomic and use the safemigrations operations, which run each step in a short "
+        "transaction with a lock timeout (`AddIndexConcurrently`, `AddConstraintNotValid` + "
+        "`ValidateConstraint`, `SetNotNull`, `AddForeignKeyField`).\n\n"
+        "```python\n"
+        "class Migration(migrations.Migration):\n"
+        "    atomic = False\n"
+        "```"
+    )
+    unsafe_example = (
+        "BEGIN;\n"
+        'ALTER TABLE "shop_book" ADD COLUMN "qty" integer NULL;\n'
+        'UPDATE "shop_book" SET "qty" = 0 WHERE "qty" IS NULL;\n'
+        "COMMIT;"
+    )
+    safe_example = (
+        'ALTER TABLE "shop_book" ADD COLUMN "qty" integer NULL;\n'
+        'UPDATE "shop_book" SET "qty" = 0 WHERE "qty" IS NULL;'
+    )
+
+    def check(self, stmt: StatementFacts, ctx: LintContext) -> Iterable[Hit]:
+        """Flag slow work, or new strong locks on other tables, after a strong lock in the same transaction."""
+        if not stmt.in_transaction or not ctx.held_locks:
+            return
+        held = max(ctx.held_locks, key=lambda h: LockMode.parse(h.mode))
+        doing = _slow_work(stmt, ctx)
+        if doing is None:
+            others = [
+                t
+                for t, mode in stmt.locks.items()
+                if mode >= LockMode.SHARE
+                and t != held.table
+                and not ctx.is_new_table(t)
+                and t not in stmt.created
+                and all(h.table != t for h in ctx.held_locks)
+            ]
+            if not others:
+                return
+            doing = f"locks {', '.join(sorted(others))} too"
+        mode = LockMode.parse(held.mode)
+        blocked = "reads and writes wait" if mode >= LockMode.ACCESS_EXCLUSIVE else "writes wait"
+        yield Hit(
+            params={
+                "doing": doing,
+                "mode": held.mode,
+                "held": held.table,
+                "line": held.statement.line,
+                "blocked": blocked,
+            },
+            lock=held.mode,
+            tables=sorted({held.table, *stmt.locks}),
+        )
+
+
+def _slow_work(stmt: StatementFacts, ctx: LintContext) -> str | None:
+    """Describe what makes the statement slow, or None when it is quick."""
+
+    def old(tables: set[str]) -> list[str]:
+        return sorted(t for t in tables if not ctx.is_new_table(t) and t not in stmt.created)
+
+    if old(stmt.rewrites):
+        return f"rewrites {', '.join(old(stmt.rewrites))}"
+    if old(stmt.index_builds):
+        return f"builds an index on {', '.join(old(stmt.index_builds))}"
+    if old(stmt.scans):
+        return f"scans {', '.join(old(stmt.scans))}"
+    dml = [
+        a
+        for a in stmt.actions_of("update", "delete", "insert", "merge")
+        if not ctx.is_new_table(a.table)
+    ]
+    if dml:
+        return f"changes rows of {dml[0].table}"
+    if stmt.kind == "DoStmt":
+        return "runs a DO block"
+    return None

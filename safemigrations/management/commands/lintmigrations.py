@@ -1,0 +1,149 @@
+"""``lintmigrations``: lint the SQL that migrations will really run, for CI and for people.
+
+Each selected migration is applied on a scratch database at the state before it (a cached
+template database makes repeated runs cheap), the statements it really executes are collected
+with their transaction boundaries, and the SQL rules and the Django-level rules judge them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import DEFAULT_DB_ALIAS
+from django.db.migrations.loader import MigrationLoader
+
+from safemigrations.lint import targets
+from safemigrations.lint.collect import scratch_server
+from safemigrations.lint.project import LintResult, lint_migrations
+from safemigrations.lint.report import FORMATS, render
+from safemigrations.lint.report.text import summary
+from safemigrations.lint.trace import MigrationTracer, render_trace
+from safemigrations.management.lint_support import fail_if_needed, lint_config, style_hook
+
+
+class Command(BaseCommand):
+    """Lint migrations; exit status 1 when a finding reaches ``--fail-on``."""
+
+    help = (
+        "Lint the SQL that migrations really run (replayed on a scratch database): locks, "
+        "rewrites, scans, failures, and Django-level hazards."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("app_label", nargs="?", help="Only this app.")
+        parser.add_argument("migration_name", nargs="?", help="Only this migration (a prefix).")
+        which = parser.add_mutually_exclusive_group()
+        which.add_argument(
+            "--since", metavar="GIT_REF", help="Only migrations whose file changed since GIT_REF."
+        )
+        which.add_argument(
+            "--unapplied",
+            action="store_true",
+            help="Only migrations not yet applied to the database.",
+        )
+        which.add_argument(
+            "--all", action="store_true", help="Every migration of the project's apps (default)."
+        )
+        parser.add_argument("--format", choices=FORMATS, default="text")
+        parser.add_argument(
+            "--target-pg-version",
+            metavar="N",
+            help="PostgreSQL major version the migrations will run on (default: the setting, "
+            "else the version of the database server).",
+        )
+        parser.add_argument(
+            "--trace",
+            action="store_true",
+            help="Also report the locks each statement really took (read from pg_locks).",
+        )
+        parser.add_argument("--fail-on", choices=["error", "warning"], default=None)
+        parser.add_argument(
+            "--database",
+            default=DEFAULT_DB_ALIAS,
+            help="The database whose server hosts the scratch database.",
+        )
+        parser.add_argument(
+            "--no-cache",
+            action="store_true",
+            help="Neither use nor keep template databases of already applied migrations.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        config = lint_config(
+            fail_on=options["fail_on"], target_pg_version=options["target_pg_version"]
+        )
+        loader = MigrationLoader(None, ignore_no_migrations=True)
+        keys = self.select(loader, options)
+        observer = None
+        if options["trace"]:
+            server, _ = scratch_server(options["database"])
+            observer = MigrationTracer(server, config.target_pg_version or 14)
+        result = lint_migrations(
+            keys,
+            config=config,
+            database=options["database"],
+            use_cache=not options["no_cache"],
+            observer=observer,
+            loader=loader,
+        )
+        self.report(result, options)
+        fail_if_needed(result.findings, config)
+
+    def select(self, loader: MigrationLoader, options: dict[str, Any]) -> list[tuple[str, str]]:
+        """The migrations the options ask for, in graph order."""
+        app, name = options["app_label"], options["migration_name"]
+        if app and name:
+            return [targets.by_name(loader, app, name)]
+        if app:
+            targets.check_app(loader, app)
+        labels = [app] if app else targets.project_apps()
+        if options["since"]:
+            return targets.changed_since(loader, options["since"], labels)
+        if options["unapplied"]:
+            return targets.unapplied(loader, labels, options["database"])
+        return targets.all_of(loader, labels)
+
+    def report(self, result: LintResult, options: dict[str, Any]) -> None:
+        fmt = options["format"]
+        if fmt != "text":
+            self.stdout.write(render(result.findings, fmt))
+            return
+        collection = result.collection
+        count = len(collection.migrations) if collection else 0
+        if not count:
+            self.stdout.write("No migrations to lint.")
+            return
+        style = style_hook(self)
+        for key, findings in result.by_migration.items():
+            if not findings and not options["trace"]:
+                continue
+            self.stdout.write(self.style.MIGRATE_HEADING(f"{key[0]}.{key[1]}"))
+            if findings:
+                self.stdout.write(render(findings, "text", style=style, verbose=True))
+            if options["trace"]:
+                self.write_trace(result, key)
+            self.stdout.write("")
+        stats = collection.stats if collection else None
+        self.stdout.write(
+            f"Linted {count} migration(s) against PostgreSQL {result.pg_version}"
+            + (
+                f" in {stats.seconds:.2f}s ({stats.applied} applied on the scratch database"
+                f"{', from a cached template' if stats.template_hit else ''})"
+                if stats
+                else ""
+            )
+        )
+        self.stdout.write(style("summary", summary(result.findings)))
+
+    def write_trace(self, result: LintResult, key: tuple[str, str]) -> None:
+        collection = result.collection
+        assert collection is not None
+        for collected in collection.migrations:
+            if collected.key == key:
+                traces = [s.observation for s in collected.statements if s.observation]
+                self.stdout.write(
+                    self.style.MIGRATE_LABEL("  trace (pg_locks after each statement):")
+                )
+                for line in render_trace(traces):
+                    self.stdout.write(line)

@@ -1,0 +1,153 @@
+"""``sqlmigrate`` that can lint, and that does not crash on a concurrent operation.
+
+* ``sqlmigrate APP NAME``: Django's output. An atomic migration holding a concurrent operation
+  (``AddIndexConcurrently`` …) makes Django's command raise ``NotSupportedError``; this one prints
+  the SQL the operations would run without a transaction, under a comment saying that
+  ``migrate`` fails on the migration as written.
+* ``sqlmigrate --lint APP NAME``: the SQL ``migrate`` will really run (replayed on a scratch
+  database at the state before the migration, so no ``(no-op)`` where an index or constraint is
+  really dropped, and ``BEGIN``/``COMMIT`` where transactions really are), each statement
+  followed by its findings. Exit status 1 when a finding reaches ``fail_on``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+from django.core.management.commands.sqlmigrate import Command as DjangoSqlmigrateCommand
+from django.db import NotSupportedError, connections
+from django.db.migrations.loader import MigrationLoader
+
+from safemigrations.lint import targets
+from safemigrations.lint.collect import CollectedMigration, is_transaction_control
+from safemigrations.lint.model import Finding, Statement
+from safemigrations.lint.project import lint_migrations
+from safemigrations.management.lint_support import fail_if_needed, lint_config
+
+
+class Command(DjangoSqlmigrateCommand):
+    """Django's ``sqlmigrate`` plus ``--lint``."""
+
+    help = DjangoSqlmigrateCommand.help + " With --lint: the SQL migrate really runs, linted."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--lint",
+            action="store_true",
+            help="Replay the migration on a scratch database and print the SQL it really runs, "
+            "with the linter's findings under each statement.",
+        )
+        parser.add_argument("--target-pg-version", metavar="N", default=None)
+        parser.add_argument("--fail-on", choices=["error", "warning"], default=None)
+
+    def handle(self, *args: Any, **options: Any) -> str | None:
+        if options["lint"]:
+            if options["backwards"]:
+                raise CommandError("--lint lints a migration forwards; drop --backwards.")
+            self.output_transaction = False
+            self.lint(options)
+            return None
+        try:
+            return super().handle(*args, **options)
+        except NotSupportedError as exc:
+            return self.without_transaction(exc, options)
+
+    # -- plain sqlmigrate that does not crash -----------------------------------------------------
+
+    def without_transaction(self, error: Exception, options: dict[str, Any]) -> str:
+        """The SQL of a migration that cannot run atomically, collected without a transaction."""
+        connection = connections[options["database"]]
+        loader = MigrationLoader(connection, replace_migrations=False)
+        key = targets.by_name(loader, options["app_label"], options["migration_name"])
+        migration = loader.graph.nodes[key]
+        migration.atomic = False  # this loader's own instance
+        self.output_transaction = False
+        sql = loader.collect_sql([(migration, options["backwards"])])
+        note = [
+            f"-- migrate fails on this migration as written: {error}",
+            "-- Below: the SQL of its operations run without a transaction "
+            "(set atomic = False on the Migration).",
+        ]
+        return "\n".join(note + sql)
+
+    # -- --lint ----------------------------------------------------------------------------------
+
+    def lint(self, options: dict[str, Any]) -> None:
+        config = lint_config(
+            fail_on=options["fail_on"], target_pg_version=options["target_pg_version"]
+        )
+        loader = MigrationLoader(None, ignore_no_migrations=True, replace_migrations=False)
+        key = targets.by_name(loader, options["app_label"], options["migration_name"])
+        result = lint_migrations([key], config=config, database=options["database"], loader=loader)
+        assert result.collection is not None
+        for collected in result.collection.migrations:
+            self.write_linted(collected, result.by_migration.get(collected.key, []))
+        fail_if_needed(result.findings, config)
+
+    def write_linted(self, collected: CollectedMigration, findings: list[Finding]) -> None:
+        """sqlmigrate's layout (operation comment blocks), real transaction boundaries, and the
+        findings below the statement they are about."""
+        pending = list(findings)
+        statements = collected.to_statements()
+        descriptions = collected.descriptions()
+        shown_ops: set[int | None] = set()
+        open_tx: int | None = None
+        for index, description in enumerate(descriptions):
+            if not any(s.operation_index == index for s in statements):
+                self.write_operation(description, deferred=False)
+                self.stdout.write("-- (no-op)")
+                self.write_findings(_take(pending, index, None))
+                shown_ops.add(index)
+        for stmt in statements:
+            if is_transaction_control(stmt.sql):
+                continue
+            tx = stmt.transaction_id if stmt.in_transaction else None
+            if tx != open_tx:
+                if open_tx is not None:
+                    self.stdout.write(self.style.SQL_KEYWORD("COMMIT;"))
+                if tx is not None:
+                    self.stdout.write(self.style.SQL_KEYWORD("BEGIN;"))
+                open_tx = tx
+            if stmt.operation_index not in shown_ops:
+                shown_ops.add(stmt.operation_index)
+                if stmt.operation_index is not None:
+                    self.write_operation(descriptions[stmt.operation_index], deferred=False)
+                    self.write_findings(_take(pending, stmt.operation_index, ""))
+            self.stdout.write(stmt.sql.rstrip().rstrip(";") + ";")
+            self.write_findings(_take(pending, stmt.operation_index, stmt.sql, stmt))
+        if open_tx is not None:
+            self.stdout.write(self.style.SQL_KEYWORD("COMMIT;"))
+        if pending:
+            self.stdout.write("--\n-- The migration as a whole\n--")
+            self.write_findings(pending)
+
+    def write_operation(self, description: str, *, deferred: bool) -> None:
+        self.stdout.write("--")
+        self.stdout.write(f"-- {description}")
+        self.stdout.write("--")
+
+    def write_findings(self, findings: list[Finding]) -> None:
+        styles = {"error": self.style.ERROR, "warning": self.style.WARNING}
+        for f in findings:
+            paint = styles.get(str(f.severity), self.style.NOTICE)
+            self.stdout.write(paint(f"--   ^ {f.rule} {f.severity}: {f.message}"))
+            if f.fix:
+                first = f.fix.strip().splitlines()[0]
+                self.stdout.write(f"--     fix: {first}")
+
+
+def _take(
+    pending: list[Finding], index: int | None, sql: str | None, stmt: Statement | None = None
+) -> list[Finding]:
+    """Remove and return the findings located at operation ``index`` and statement ``sql``."""
+    taken = [
+        f
+        for f in pending
+        if f.operation_index == index
+        and (sql is None or f.sql == sql or (stmt is None and not f.sql))
+    ]
+    for f in taken:
+        pending.remove(f)
+    return taken

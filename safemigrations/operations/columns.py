@@ -1,0 +1,332 @@
+"""Column operations that never hold a blocking lock for a table scan or an index build.
+
+- :class:`SetNotNull` — ``NOT NULL`` on an existing column through a validated check constraint,
+  so ``SET NOT NULL`` itself skips its scan (PostgreSQL 12+).
+- :class:`AddForeignKeyField` — a new nullable foreign key column: the column, an index built
+  concurrently, the constraint ``NOT VALID``, then ``VALIDATE`` on its own.
+
+Each keeps the model state of Django's own operation (``AlterField(null=False)``, ``AddField``),
+needs ``atomic = False`` on PostgreSQL, and can be run again after an interruption: every step
+checks the catalog first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.operations import AddField, AlterField
+from django.db.migrations.operations.base import Operation, OperationCategory
+from django.db.migrations.state import ProjectState
+
+from safemigrations.db import catalog
+
+from .equivalent import DjangoEquivalentOperation, field_with
+from .indexing import ConcurrentIndexSteps, field_index_plans
+from .resolve import OperationTargetError
+
+
+class NullValuesError(IntegrityError):
+    """``SetNotNull`` found NULLs in the column; they must be backfilled first."""
+
+
+class DanglingReferencesError(IntegrityError):
+    """``AddForeignKeyField`` found values that reference no row; they must be fixed first."""
+
+
+class SetNotNull(DjangoEquivalentOperation):
+    """Make a nullable column ``NOT NULL`` without an ACCESS EXCLUSIVE table scan.
+
+    Steps: ``ADD CONSTRAINT ... CHECK (col IS NOT NULL) NOT VALID`` (brief), ``VALIDATE
+    CONSTRAINT`` (scans under SHARE UPDATE EXCLUSIVE: reads and writes go on), then in one short
+    transaction ``SET NOT NULL`` — which PostgreSQL 12+ proves from the validated check without
+    scanning — and ``DROP CONSTRAINT``. Backwards drops ``NOT NULL``.
+
+    Unlike Django's ``AlterField(null=False)``, it never writes rows: backfill NULLs first (in
+    batches on a large table). If NULLs remain, it stops with a message saying so, leaving the
+    check constraint in place (it already rejects new NULLs); run the migration again once the
+    backfill is done.
+    """
+
+    category = OperationCategory.ALTERATION
+
+    def __init__(
+        self,
+        model_name: str,
+        name: str,
+        *,
+        lock_timeout: float | None = None,
+        lock_retries: int | None = None,
+    ) -> None:
+        super().__init__(lock_timeout=lock_timeout, lock_retries=lock_retries)
+        self.model_name = model_name
+        self.name = name
+
+    def state_operations(self, app_label: str, state: ProjectState) -> list[Operation]:
+        field = self.state_field(app_label, state, self.name)
+        if not field.null:
+            raise OperationTargetError(
+                f"SetNotNull: {self.model_name}.{self.name} is already null=False at this point "
+                "of the migrations."
+            )
+        return [AlterField(self.model_name, self.name, field_with(field, null=False))]
+
+    def check_name(self, schema_editor: BaseDatabaseSchemaEditor, table: str, column: str) -> str:
+        """Name of the temporary ``CHECK (col IS NOT NULL)`` constraint."""
+        editor: Any = schema_editor
+        return str(editor._create_index_name(table, [column], suffix="_notnull"))
+
+    def forwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        model = to_state.apps.get_model(app_label, self.model_name)
+        table = model._meta.db_table
+        column = str(model._meta.get_field(self.name).column)
+        check = self.check_name(schema_editor, table, column)
+        qn = schema_editor.quote_name
+        add_check = (
+            f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(check)} "
+            f"CHECK ({qn(column)} IS NOT NULL) NOT VALID"
+        )
+        validate = f"ALTER TABLE {qn(table)} VALIDATE CONSTRAINT {qn(check)}"
+        set_not_null = [
+            f"ALTER TABLE {qn(table)} ALTER COLUMN {qn(column)} SET NOT NULL",
+            f"ALTER TABLE {qn(table)} DROP CONSTRAINT IF EXISTS {qn(check)}",
+        ]
+        not_null, existing = False, None
+        if not self.collecting_sql(schema_editor):
+            with schema_editor.connection.cursor() as cursor:
+                not_null = catalog.columns(cursor, table)[column].not_null
+                existing = catalog.constraints(cursor, table).get(check)
+        if not_null:  # only the cleanup was left to do
+            self.run_step(
+                schema_editor, set_not_null[1:], tables=[table], description="drop the check"
+            )
+            return
+        if existing is None:
+            self.run_step(
+                schema_editor, add_check, tables=[table], description="add NOT VALID check"
+            )
+        if existing is None or not existing.validated:
+            try:
+                self.run_step(
+                    schema_editor,
+                    validate,
+                    tables=[table],
+                    description="validate the check",
+                    long=True,
+                    bounded_wait=False,
+                )
+            except IntegrityError as exc:
+                raise NullValuesError(
+                    f"{self.describe()}: column {column} of {table} still holds NULL values, so "
+                    f"it cannot be made NOT NULL. Backfill them (UPDATE {table} SET {column} = "
+                    f"... WHERE {column} IS NULL, in batches on a large table) and run the "
+                    f"migration again. Meanwhile the NOT VALID check {check} already rejects "
+                    "new NULLs."
+                ) from exc
+        self.run_step(
+            schema_editor,
+            set_not_null,
+            tables=[table],
+            description="set NOT NULL and drop the check",
+            transaction=True,
+        )
+
+    def backwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        model = to_state.apps.get_model(app_label, self.model_name)
+        table = model._meta.db_table
+        column = str(model._meta.get_field(self.name).column)
+        qn = schema_editor.quote_name
+        self.run_step(
+            schema_editor,
+            f"ALTER TABLE {qn(table)} "
+            f"DROP CONSTRAINT IF EXISTS {qn(self.check_name(schema_editor, table, column))}, "
+            f"ALTER COLUMN {qn(column)} DROP NOT NULL",
+            tables=[table],
+            description="drop NOT NULL",
+        )
+
+    def describe(self) -> str:
+        return f"Set NOT NULL on {self.model_name}.{self.name} without a blocking scan"
+
+    @property
+    def migration_name_fragment(self) -> str:
+        return f"{self.model_name_lower}_{self.name.lower()}_set_not_null"
+
+    def references_field(self, model_name: str, name: str, app_label: str) -> bool:
+        return model_name.lower() == self.model_name_lower and name == self.name
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        kwargs: dict[str, Any] = {"model_name": self.model_name, "name": self.name}
+        kwargs.update(self.lock_kwargs())
+        return self.__class__.__name__, [], kwargs
+
+
+class AddForeignKeyField(ConcurrentIndexSteps, DjangoEquivalentOperation):
+    """Add a nullable ``ForeignKey`` to an existing table without blocking writes.
+
+    Django's ``AddField`` adds the column with an inline, validated ``REFERENCES`` and then builds
+    the index with a plain ``CREATE INDEX`` (SHARE lock: writes wait for the whole build). This
+    runs: ``ADD COLUMN`` (nullable, no constraint: brief), ``CREATE INDEX CONCURRENTLY`` under the
+    name Django generates, ``ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID`` (brief), and
+    ``VALIDATE CONSTRAINT`` (reads and writes go on). The field must be ``null=True`` without a
+    default: backfill afterwards and use :class:`SetNotNull` for a required field.
+    """
+
+    category = OperationCategory.ADDITION
+
+    def __init__(
+        self,
+        model_name: str,
+        name: str,
+        field: models.ForeignKey,
+        *,
+        lock_timeout: float | None = None,
+        lock_retries: int | None = None,
+    ) -> None:
+        problem = None
+        if not isinstance(field, models.ForeignKey) or isinstance(field, models.OneToOneField):
+            problem = "takes a models.ForeignKey (not a OneToOneField or another field)"
+        elif not field.null:
+            problem = (
+                "adds the column empty, so the field must be null=True; backfill it afterwards "
+                "and make it required with SetNotNull"
+            )
+        elif field.has_default() or field.has_db_default():
+            problem = (
+                "adds the column empty (NULL in every existing row), so the field cannot have "
+                "a default; set the values with a data migration instead"
+            )
+        if problem:
+            raise OperationTargetError(f"AddForeignKeyField {problem} ({model_name}.{name}).")
+        super().__init__(lock_timeout=lock_timeout, lock_retries=lock_retries)
+        self.model_name = model_name
+        self.name = name
+        self.field = field
+
+    def state_operations(self, app_label: str, state: ProjectState) -> list[Operation]:
+        return [AddField(self.model_name, self.name, self.field)]
+
+    def forwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        model = to_state.apps.get_model(app_label, self.model_name)
+        field: Any = model._meta.get_field(self.name)
+        editor: Any = schema_editor
+        table = model._meta.db_table
+        target_table = field.target_field.model._meta.db_table
+        qn = schema_editor.quote_name
+        collecting = self.collecting_sql(schema_editor)
+        columns: dict[str, catalog.Column] = {}
+        constraints: dict[str, catalog.Constraint] = {}
+        if not collecting:
+            with schema_editor.connection.cursor() as cursor:
+                columns = catalog.columns(cursor, table)
+                constraints = catalog.constraints(cursor, table)
+
+        if field.column not in columns:
+            definition, params = schema_editor.column_sql(model, field)
+            sql = schema_editor.sql_create_column % {
+                "table": qn(table),
+                "column": qn(field.column),
+                "definition": definition,
+            }
+            self.run_step(
+                schema_editor,
+                [(sql, params)] if params else sql,
+                tables=[table],
+                description="add the nullable column",
+            )
+        for plan in field_index_plans(schema_editor, model, field):
+            self.build_index(schema_editor, plan)
+        if not field.db_constraint:
+            return
+        fk_sql = editor._create_fk_sql(model, field, "_fk_%(to_table)s_%(to_column)s")
+        fk_name = str(fk_sql.parts["name"]).strip('"')
+        existing = constraints.get(fk_name)
+        if existing is None:
+            self.run_step(
+                schema_editor,
+                f"{fk_sql} NOT VALID",
+                tables=[table, target_table],
+                description="add the foreign key NOT VALID",
+            )
+        if existing is None or not existing.validated:
+            try:
+                self.run_step(
+                    schema_editor,
+                    f"ALTER TABLE {qn(table)} VALIDATE CONSTRAINT {qn(fk_name)}",
+                    tables=[table, target_table],
+                    description="validate the foreign key",
+                    long=True,
+                    bounded_wait=False,
+                )
+            except IntegrityError as exc:
+                column, target = field.column, field.target_field.column
+                raise DanglingReferencesError(
+                    f"{self.describe()}: rows of {table} point to missing rows of "
+                    f"{target_table}, so the foreign key {fk_name} cannot be validated "
+                    f"({' '.join(str(exc).split())}). Find them with\n"
+                    f"  SELECT t.{column} FROM {table} t LEFT JOIN {target_table} r "
+                    f"ON r.{target} = t.{column} WHERE t.{column} IS NOT NULL AND r.{target} "
+                    "IS NULL;\nfix them and run the migration again (the NOT VALID constraint "
+                    "stays and already checks new rows)."
+                ) from exc
+
+    def backwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        model = from_state.apps.get_model(app_label, self.model_name)
+        field: Any = model._meta.get_field(self.name)
+        table = model._meta.db_table
+        qn = schema_editor.quote_name
+        self.run_step(
+            schema_editor,
+            f"ALTER TABLE {qn(table)} DROP COLUMN IF EXISTS {qn(field.column)}",
+            tables=[table, field.target_field.model._meta.db_table],
+            description="drop the column",
+        )
+
+    def describe(self) -> str:
+        return f"Add foreign key {self.name} to {self.model_name} without blocking writes"
+
+    @property
+    def migration_name_fragment(self) -> str:
+        return f"{self.model_name_lower}_{self.name.lower()}"
+
+    def references_model(self, name: str, app_label: str) -> bool:
+        return AddField(self.model_name, self.name, self.field).references_model(name, app_label)
+
+    def references_field(self, model_name: str, name: str, app_label: str) -> bool:
+        return AddField(self.model_name, self.name, self.field).references_field(
+            model_name, name, app_label
+        )
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        kwargs: dict[str, Any] = {
+            "model_name": self.model_name,
+            "name": self.name,
+            "field": self.field,
+        }
+        kwargs.update(self.lock_kwargs())
+        return self.__class__.__name__, [], kwargs

@@ -1,0 +1,137 @@
+"""Operations whose model state is exactly that of Django's own (blocking) operations.
+
+A safe operation changes the database differently from Django (concurrently, in steps) but must
+leave the *model state* Django's operation would leave, or ``makemigrations`` would see changes
+that are not there. Like ``SeparateDatabaseAndState``, each operation here names its
+``state_operations`` — the Django operations it stands for (``AlterField(db_index=False)``,
+``AddIndex``, ``AddConstraint``, ``AddField``, ...) — and runs only its own database steps on
+PostgreSQL. On SQLite the Django operations run as they are (there is nothing to lock there); any
+other database gets a ``NotSupportedError``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.operations.base import Operation
+from django.db.migrations.state import ModelState, ProjectState
+from django.utils.functional import cached_property
+
+from .base import SafeOperation
+from .resolve import OperationTargetError
+
+#: Databases the operations support: PostgreSQL (safe steps), SQLite (Django's own operations).
+SUPPORTED_VENDORS = ("postgresql", "sqlite")
+
+
+class DjangoEquivalentOperation(SafeOperation):
+    """Base: state from :meth:`state_operations`, database from :meth:`forwards` / :meth:`backwards`."""
+
+    model_name: str
+
+    @cached_property
+    def model_name_lower(self) -> str:
+        return self.model_name.lower()
+
+    # -- what subclasses provide -----------------------------------------------------------
+
+    def state_operations(self, app_label: str, state: ProjectState) -> list[Operation]:
+        """The Django operations this one stands for, given the state *before* it."""
+        raise NotImplementedError
+
+    def forwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        """The safe PostgreSQL steps, applying the operation."""
+        raise NotImplementedError
+
+    def backwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        """The safe PostgreSQL steps, unapplying the operation."""
+        raise NotImplementedError
+
+    # -- Django's Operation API ------------------------------------------------------------
+
+    def state_forwards(self, app_label: str, state: ProjectState) -> None:
+        for operation in self.state_operations(app_label, state):
+            operation.state_forwards(app_label, state)
+
+    def database_forwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if not self.allow_migrate_model(schema_editor.connection.alias, model):
+            return
+        self.require_vendor(schema_editor, *SUPPORTED_VENDORS)
+        if not self.is_postgresql(schema_editor):
+            for operation in self.state_operations(app_label, from_state):
+                operation.database_forwards(app_label, schema_editor, from_state, to_state)
+            return
+        self.require_non_atomic(schema_editor)
+        self.forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
+    ) -> None:
+        model = from_state.apps.get_model(app_label, self.model_name)
+        if not self.allow_migrate_model(schema_editor.connection.alias, model):
+            return
+        self.require_vendor(schema_editor, *SUPPORTED_VENDORS)
+        if not self.is_postgresql(schema_editor):
+            for operation in self.state_operations(app_label, to_state):
+                operation.database_backwards(app_label, schema_editor, from_state, to_state)
+            return
+        self.require_non_atomic(schema_editor)
+        self.backwards(app_label, schema_editor, from_state, to_state)
+
+    def references_model(self, name: str, app_label: str) -> bool:
+        return name.lower() == self.model_name_lower
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def model_state(self, app_label: str, state: ProjectState) -> ModelState:
+        """The model's state, or an error that names the model."""
+        try:
+            return state.models[app_label, self.model_name_lower]
+        except KeyError:
+            raise OperationTargetError(
+                f"{self.__class__.__name__}: there is no model {app_label}.{self.model_name} "
+                "at this point of the migrations. Check model_name= and the migration's "
+                "dependencies."
+            ) from None
+
+    def state_field(self, app_label: str, state: ProjectState, name: str) -> models.Field:
+        """Field ``name`` of the model's state, or an error listing the fields there are."""
+        fields = self.model_state(app_label, state).fields
+        if name not in fields:
+            raise OperationTargetError(
+                f"{self.__class__.__name__}: model {app_label}.{self.model_name} has no field "
+                f"{name!r} at this point of the migrations (fields: {', '.join(fields)})."
+            )
+        return fields[name]
+
+
+def field_with(field: models.Field, **changes: Any) -> models.Field:
+    """A copy of ``field`` with some of its constructor arguments changed."""
+    _, _, args, kwargs = field.deconstruct()
+    kwargs.update(changes)
+    return field.__class__(*args, **kwargs)
