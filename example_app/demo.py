@@ -1,6 +1,7 @@
 """``make demo``: run safemigrations' main job on the example project and print the result.
 
-Starts the embedded PostgreSQL (or uses ``DATABASE_URL``), migrates the example project, and prints
+Starts the embedded PostgreSQL (or uses the server at ``DATABASE_URL``, in a throw-away database
+that is dropped at the end), migrates the example project, and prints
 the schema the migrations built: every table with its foreign keys (and their ON DELETE action),
 indexes and constraints, as PostgreSQL's catalogs report them. Then it lints the project's
 migrations the way ``manage.py lintmigrations`` does (each replayed on a scratch database): the
@@ -78,21 +79,30 @@ def print_lint(app_labels: list[str]) -> int:
 
 def main() -> int:
     import django
+    from django.conf import settings
     from django.core.management import call_command
+    from django.db import connections
 
+    from safemigrations.db.scratch import scratch_database
     from safemigrations.db.server import get_server
 
     server = get_server()
     print(
         f"safemigrations demo: PostgreSQL {server.version()} ({server.source}), Django {django.get_version()}"
     )
-    django.setup()
-    print("\n== migrate the example project ==")
-    call_command("migrate", verbosity=1, interactive=False)
-    print("\n== the schema the migrations built (from pg_catalog) ==")
-    print_schema(["catalog", "chain", "naive"])
-    print("\n== lint the migrations (python example_app/manage.py lintmigrations) ==")
-    print_lint(["catalog", "chain", "naive"])
+    # A throw-away database on that server: the demo never touches DATABASE_URL's own database.
+    with scratch_database("safemigrations_demo", server) as dbname:
+        settings.DATABASES["default"]["NAME"] = dbname
+        django.setup()
+        try:
+            print(f"\n== migrate the example project (database {dbname}) ==")
+            call_command("migrate", verbosity=1, interactive=False)
+            print("\n== the schema the migrations built (from pg_catalog) ==")
+            print_schema(["catalog", "chain", "naive"])
+            print("\n== lint the migrations (python example_app/manage.py lintmigrations) ==")
+            print_lint(["catalog", "chain", "naive"])
+        finally:
+            connections.close_all()
     return 0
 
 

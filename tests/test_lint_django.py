@@ -11,6 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db.migrations.loader import MigrationLoader
+from django.test import override_settings
 
 from safemigrations.lint.collect import collect
 from safemigrations.lint.config import LintConfig
@@ -157,7 +158,8 @@ def test_second_run_starts_from_the_cached_template(scenario) -> None:
 @pytest.mark.django_db
 def test_inline_and_attribute_suppressions(scenario) -> None:
     keys = scenario("suppressed")
-    result = lint_migrations(keys)
+    with override_settings(SAFEMIGRATIONS={"MIGRATE_LOCK_WAITS": False}):  # SM962 applies
+        result = lint_migrations(keys)
     by_key = result.by_migration
     second = by_key[keys[1]]
     # op 0: suppressed with a reason -> no SM101 there.
@@ -185,3 +187,12 @@ def test_project_configuration_disables_rules_and_excludes_apps(scenario) -> Non
     assert "SM906" in rules
     excluded = LintConfig.from_dict({"exclude_apps": ["lintdj"]})
     assert lint_migrations(keys, config=excluded).findings == []
+
+
+@pytest.mark.django_db
+def test_lock_timeout_rule_is_moot_when_migrate_bounds_every_lock_wait(scenario) -> None:
+    """safemigrations' ``migrate`` sets lock_timeout for Django's own statements too."""
+    keys = scenario("unsafe")
+    assert not [f for f in lint_migrations(keys).findings if f.rule == "SM962"]
+    with override_settings(SAFEMIGRATIONS={"MIGRATE_LOCK_WAITS": False}):
+        assert [f for f in lint_migrations(keys).findings if f.rule == "SM962"]

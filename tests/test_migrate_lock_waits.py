@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import psycopg
 import pytest
 from django.core.management import CommandError
 from django.db import connection
@@ -179,3 +180,46 @@ def test_tables_of_statements() -> None:
         "p",
     ]
     assert tables_of("not sql at all") == []
+
+
+def test_command_line_gets_a_message_not_a_traceback(migrator, test_db_conninfo, pg_server) -> None:
+    """``manage.py migrate`` prints the blocker and exits 1 when lock retries run out."""
+    import os
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    migrator.migrate("lockwaits", "0001")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": pg_server.conninfo(connection.settings_dict["NAME"]),
+    }
+    with psycopg.connect(test_db_conninfo) as blocker:
+        blocker_pid = blocker.info.backend_pid
+        blocker.execute("LOCK TABLE lockwaits_item IN ACCESS EXCLUSIVE MODE")
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "django",
+                "migrate",
+                "lockwaits",
+                "0002",
+                "--lock-timeout",
+                "0.1",
+                "--lock-retries",
+                "1",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        blocker.rollback()
+    assert proc.returncode == 1
+    assert "CommandError:" in proc.stderr
+    assert f"pid {blocker_pid}" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -87,6 +87,8 @@ def lint_collected(
         collected=collected,
     )
     findings = drop_handled_by_operation(drop_superseded(lint_migration(ctx)), ctx.operations)
+    if migrate_bounds_lock_waits():
+        findings = [f for f in findings if f.rule not in MIGRATE_BOUNDED_RULES]
     findings = suppress.apply(
         findings, collected.migration, app=collected.app, name=collected.name, config=config
     )
@@ -107,6 +109,20 @@ def drop_superseded(findings: list[Finding]) -> list[Finding]:
         for other in superseding.get(f.rule, ()):
             covered.add((other, f.app, f.migration, f.operation_index))
     return [f for f in findings if (f.rule, f.app, f.migration, f.operation_index) not in covered]
+
+
+#: Rules about unbounded lock waits, which safemigrations' ``migrate`` bounds for every statement
+#: it runs (``SAFEMIGRATIONS["MIGRATE_LOCK_WAITS"]``, on by default).
+MIGRATE_BOUNDED_RULES = frozenset({"SM962"})
+
+
+def migrate_bounds_lock_waits() -> bool:
+    """True when ``manage.py migrate`` is safemigrations' command and bounds every lock wait."""
+    from django.core.management import get_commands
+
+    from safemigrations.conf import setting
+
+    return get_commands().get("migrate") == "safemigrations" and bool(setting("MIGRATE_LOCK_WAITS"))
 
 
 #: Rules about re-running an interrupted step, which safemigrations' own operations handle (they

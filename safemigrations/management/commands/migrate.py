@@ -19,8 +19,9 @@ from django.db import connections
 
 from safemigrations import conf
 from safemigrations.autodetector import SafeMigrationAutodetector
-from safemigrations.db.locks import LockPolicy
+from safemigrations.db.locks import LockPolicy, LockRetriesExhausted
 from safemigrations.lockwaits import bounded_lock_waits, retrying_executor_class
+from safemigrations.operations.base import NonAtomicMigrationRequired
 
 
 class _CommandOutput(logging.Handler):
@@ -80,6 +81,12 @@ class Command(django_migrate.Command):
                 return
             policy = LockPolicy.from_settings(lock_timeout=timeout, retries=retries)
             self._handle_bounded(policy, *args, **options)
+        except (LockRetriesExhausted, NonAtomicMigrationRequired) as exc:
+            # On the command line: the message, not a traceback (exit code 1). Callers of
+            # call_command() keep the typed exception.
+            if getattr(self, "_called_from_command_line", False):
+                raise CommandError(str(exc)) from exc
+            raise
         finally:
             conf.migrate_verbosity.reset(token)
 
