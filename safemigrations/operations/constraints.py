@@ -25,6 +25,7 @@ from django.db.migrations.state import ProjectState
 from safemigrations.db import catalog
 from safemigrations.deletion import db_action
 from safemigrations.operations.base import NonAtomicMigrationRequired, SafeOperation
+from safemigrations.operations.equivalent import field_with
 from safemigrations.operations.foreign_keys import ForeignKeyRef, deferrable_clause
 from safemigrations.operations.resolve import (
     OperationTargetError,
@@ -66,16 +67,9 @@ def _model_state_field(state: ProjectState, app_label: str, model_name: str, nam
     return field
 
 
-def _altered(field: Any, **changes: Any) -> Any:
-    """A copy of an unbound state field with some constructor arguments changed."""
-    _, _, args, kwargs = field.deconstruct()
-    kwargs.update(changes)
-    return field.__class__(*args, **kwargs)
-
-
 def _bound_copy(field: Any, **changes: Any) -> Any:
     """A copy of a rendered model's field with ``changes``, usable by a SQLite table remake."""
-    copy = _altered(field, **changes)
+    copy = field_with(field, **changes)
     copy.set_attributes_from_name(field.name)
     copy.model = field.model
     copy.remote_field.model = field.remote_field.model
@@ -239,7 +233,7 @@ class AddDBCascadeConstraint(_ModelOperation):
                 f"{label} is a {type(field).__name__}, not a ForeignKey or OneToOneField."
             )
         self._check_fits(field, label)
-        new = _altered(field, on_delete=self.on_delete)
+        new = field_with(field, on_delete=self.on_delete)
         state.alter_field(app_label, self.model_name_lower, self.name, new, True)
 
     def _check_fits(self, field: Any, label: str) -> None:
@@ -505,7 +499,7 @@ class AddConstraintNotValid(_ModelOperation):
                 "ForeignKey or OneToOneField."
             )
         if not field.db_constraint:
-            new = _altered(field, db_constraint=True)
+            new = field_with(field, db_constraint=True)
             state.alter_field(app_label, self.model_name_lower, self.field, new, True)
 
     def database_forwards(
