@@ -69,7 +69,7 @@ def _model_state_field(state: ProjectState, app_label: str, model_name: str, nam
 
 def _bound_copy(field: Any, **changes: Any) -> Any:
     """A copy of a rendered model's field with ``changes``, usable by a SQLite table remake."""
-    copy = field_with(field, **changes)
+    copy: Any = field_with(field, **changes)
     copy.set_attributes_from_name(field.name)
     copy.model = field.model
     copy.remote_field.model = field.remote_field.model
