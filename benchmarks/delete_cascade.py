@@ -50,7 +50,7 @@ def setup_django(dbname: str) -> None:
     django.setup()
 
 
-def build(children: int) -> int:
+def build(children: int, grandchildren_per_child: int = GRANDCHILDREN_PER_CHILD) -> int:
     """Create the tables (through Django's schema editor) and load the rows; return parent id."""
     from django.db import connection
 
@@ -77,7 +77,7 @@ def build(children: int) -> int:
             INSERT INTO {GrandChild._meta.db_table} (child_id)
             SELECT c.id FROM {Child._meta.db_table} c, generate_series(1, %s)
             """,
-            [GRANDCHILDREN_PER_CHILD],
+            [grandchildren_per_child],
         )
         cursor.execute(f"ANALYZE {Child._meta.db_table}, {GrandChild._meta.db_table}")
     return int(parent.pk)

@@ -24,6 +24,14 @@ Usage::
 
     python benchmarks/index_ops_stall.py                      # N = 3,000,000
     python benchmarks/index_ops_stall.py --rows 1000000 --rows 3000000
+    python benchmarks/index_ops_stall.py --rows 3000000 --only "unique constraint" --trace
+    python benchmarks/index_ops_stall.py --rows 3000000 --only "index build" --repeat 5
+
+For the longest write of each run, the table also shows how much of it the writer's backend and
+client thread spent *runnable but not running* (waiting for a CPU, from Linux's schedstat; only
+when the server runs on this machine): a stall made of that is CPU contention on the machine, not
+a lock. ``--trace`` prints, per run, every statement the migration ran with its start and end
+next to the longest write, and the writer's ``pg_stat_activity`` wait events sampled during it.
 
 The server is ``DATABASE_URL`` when set, else an embedded PostgreSQL started for the run.
 """
@@ -44,6 +52,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.fk_switch_stall import setup_django  # noqa: E402
+from benchmarks.stall_trace import (  # noqa: E402
+    ActivitySampler,
+    ServerCounters,
+    Write,
+    WriteLog,
+    explain,
+    statement_log,
+)
 
 APP = "idxbench"
 TEAMS = 10_000
@@ -63,6 +79,17 @@ class Result:
     writes: int
     reads: int
     errors: list[str]
+    longest: Write | None = None
+    trace: list[str] | None = None
+    wal_bytes: int = 0
+    checkpoints: int = 0
+
+    @property
+    def cpu_wait(self) -> float:
+        """Seconds of the longest write spent waiting for a CPU (backend + client thread)."""
+        if self.longest is None:
+            return 0.0
+        return self.longest.backend_queue + self.longest.client_queue
 
 
 def initial_state() -> Any:
@@ -124,6 +151,14 @@ def build(rows: int, state: Any) -> None:
             [rows],
         )
         cur.execute(f"VACUUM ANALYZE {TABLE}")
+        # A server in steady state has WAL segments recycled by its checkpoints; a fresh one
+        # creates (zero-fills) each new 16 MB segment, and a writer whose commit crosses into a
+        # segment creates it itself (wait events IO:WALInitWrite / WALInitSync: tens of ms).
+        # Checkpoint once after the load, as a server would have long done by then.
+        try:
+            cur.execute("CHECKPOINT")
+        except Exception as exc:  # not a superuser on DATABASE_URL: measured without it
+            print(f"(no CHECKPOINT after the load: {' '.join(str(exc).split())})")
 
 
 def changes() -> list[tuple[str, Any, Any, str]]:
@@ -171,19 +206,34 @@ def changes() -> list[tuple[str, Any, Any, str]]:
     ]
 
 
-def measure(change: str, method: str, rows: int, conninfo: str, run: Callable[[], Any]) -> Result:
+def measure(
+    change: str,
+    method: str,
+    rows: int,
+    conninfo: str,
+    run: Callable[[], Any],
+    trace: bool = False,
+) -> Result:
     """Run ``run()`` while writers and readers work on the item table."""
     import psycopg
+    from django.db import connection
 
     from safemigrations.testing.load import ConcurrentLoad
 
+    log = WriteLog()
+
     def write(conn: psycopg.Connection, i: int) -> None:
-        conn.execute(
+        insert = (
             f"INSERT INTO {TABLE} (team_id, code, score, note) VALUES (%s, %s, %s, 'new')",
             [random.randint(1, TEAMS), f"w-{uuid.uuid4().hex}", i % 1000],
         )
-        conn.execute(
-            f"UPDATE {TABLE} SET score = score + 1 WHERE id = %s", [random.randint(1, rows)]
+        update = (f"UPDATE {TABLE} SET score = score + 1 WHERE id = %s", [random.randint(1, rows)])
+        log.timed(
+            conn,
+            [
+                ("INSERT", lambda: conn.execute(*insert)),
+                ("UPDATE", lambda: conn.execute(*update)),
+            ],
         )
 
     def read(conn: psycopg.Connection, i: int) -> None:
@@ -192,12 +242,24 @@ def measure(change: str, method: str, rows: int, conninfo: str, run: Callable[[]
         ).fetchall()
 
     load = ConcurrentLoad(conninfo, writers=[write, write], readers=[read, read], pause=0.005)
+    sampler = ActivitySampler(conninfo) if trace else None
+    with connection.cursor() as cur:
+        before = ServerCounters.read(cur)
     with load:
+        if sampler is not None:
+            sampler.start()
         start = time.perf_counter()
-        run()
+        with statement_log(connection) as statements:
+            run()
         seconds = time.perf_counter() - start
+    if sampler is not None:
+        sampler.stop()
+    with connection.cursor() as cur:
+        after = ServerCounters.read(cur)
     report = load.report
     assert report is not None
+    longest = log.longest()
+    lines = explain(longest, statements, sampler, start) if trace and longest else None
     return Result(
         change=change,
         method=method,
@@ -208,6 +270,10 @@ def measure(change: str, method: str, rows: int, conninfo: str, run: Callable[[]
         writes=report.writes.operations,
         reads=report.reads.operations,
         errors=report.errors,
+        longest=longest,
+        trace=lines,
+        wal_bytes=after.wal_lsn - before.wal_lsn,
+        checkpoints=after.checkpoints - before.checkpoints,
     )
 
 
@@ -216,7 +282,9 @@ def runner(operation: Any, state: Any, atomic: bool) -> Callable[[], Any]:
     return lambda: apply(operation, state, atomic=atomic)
 
 
-def run_size(rows: int, conninfo: str, show_sql: bool) -> list[Result]:
+def run_size(
+    rows: int, conninfo: str, show_sql: bool, only: list[str], trace: bool, repeat: int = 1
+) -> list[Result]:
     """Build a table of ``rows`` items and make each change with each method."""
     from django.db import connection
 
@@ -229,6 +297,8 @@ def run_size(rows: int, conninfo: str, show_sql: bool) -> list[Result]:
     print(f"\n{rows:,} rows built in {time.perf_counter() - started:.1f} s")
     results = []
     for change, naive, safe, undo in changes():
+        if only and change not in only:
+            continue
         if show_sql:
             print(f"\n{change}: Django runs, in one transaction:")
             for line in apply(naive, state, atomic=True, collect=True):
@@ -236,13 +306,17 @@ def run_size(rows: int, conninfo: str, show_sql: bool) -> list[Result]:
             print(f"{change}: {type(safe).__name__} runs:")
             for line in apply(safe, state, atomic=False, collect=True):
                 print(f"  {line}")
-        for method, operation, atomic in (
+        for method, operation, atomic in [
             (type(naive).__name__, naive, True),
             (type(safe).__name__, safe, False),
-        ):
-            results.append(
-                measure(change, method, rows, conninfo, runner(operation, state, atomic))
+        ] * repeat:
+            result = measure(
+                change, method, rows, conninfo, runner(operation, state, atomic), trace
             )
+            results.append(result)
+            if result.trace:
+                print(f"\n{rows:,} / {change} / {method}:")
+                print("\n".join(result.trace))
             with connection.cursor() as cur:
                 cur.execute(undo)
     return results
@@ -251,20 +325,26 @@ def run_size(rows: int, conninfo: str, show_sql: bool) -> list[Result]:
 def print_table(results: list[Result]) -> None:
     header = (
         f"{'rows':>10}  {'change':<18} {'method':<32} {'took':>8} {'longest write':>14} "
-        f"{'longest read':>13} {'writes':>7} {'reads':>7} {'errors':>6}"
+        f"{'CPU wait':>9} {'longest read':>13} {'writes':>7} {'reads':>7} {'errors':>6} "
+        f"{'WAL':>8} {'ckpt':>4}"
     )
     print("\n" + header)
     print("-" * len(header))
     for r in results:
         print(
             f"{r.rows:>10,}  {r.change:<18} {r.method:<32} {r.seconds:>7.2f}s "
-            f"{r.write_stall * 1000:>12.0f}ms {r.read_stall * 1000:>11.0f}ms {r.writes:>7} "
-            f"{r.reads:>7} {len(r.errors):>6}"
+            f"{r.write_stall * 1000:>12.0f}ms {r.cpu_wait * 1000:>7.0f}ms "
+            f"{r.read_stall * 1000:>11.0f}ms {r.writes:>7} "
+            f"{r.reads:>7} {len(r.errors):>6} {r.wal_bytes / 2**20:>6.0f}MB {r.checkpoints:>4}"
         )
     for r in results:
         for error in sorted(set(r.errors))[:3]:
             print(f"  {r.rows:,} / {r.change} / {r.method}: {error.splitlines()[0]}")
-    print()
+    print(
+        "\nCPU wait: of the longest write, the time its backend and client thread were runnable "
+        "but waiting for a CPU (Linux schedstat; 0 when the server is not on this machine). "
+        "WAL: written during the run; ckpt: checkpoints that ran during it."
+    )
     for i in range(0, len(results), 2):
         naive, safe = results[i], results[i + 1]
         print(
@@ -277,6 +357,21 @@ def print_table(results: list[Result]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rows", type=int, action="append", help="rows (repeat for several)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="CHANGE",
+        help='run only this change ("index build", "unique constraint", ...; repeatable)',
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, metavar="N", help="make each change N times per method"
+    )
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="print each run's statements and the writers' wait events next to the longest write",
+    )
     args = parser.parse_args()
     sizes = args.rows or [3_000_000]
 
@@ -295,7 +390,16 @@ def main() -> int:
         for i, rows in enumerate(sizes):
             with connection.cursor() as cur:
                 cur.execute(f"DROP TABLE IF EXISTS {TABLE}, {APP}_team")
-            results.extend(run_size(rows, server.conninfo(dbname), show_sql=i == 0))
+            results.extend(
+                run_size(
+                    rows,
+                    server.conninfo(dbname),
+                    i == 0 and not args.trace,
+                    args.only,
+                    args.trace,
+                    args.repeat,
+                )
+            )
         connection.close()
     print_table(results)
     return 0

@@ -16,7 +16,8 @@ PROGRESS_INTERVAL      10.0     seconds between progress lines of a long step (n
 from __future__ import annotations
 
 from contextvars import ContextVar
-from typing import Any
+from io import TextIOBase
+from typing import Any, TextIO
 
 from django.conf import settings
 
@@ -32,6 +33,12 @@ DEFAULTS: dict[str, Any] = {
 
 #: Verbosity of the running ``migrate`` command; progress output stays quiet at 0.
 migrate_verbosity: ContextVar[int] = ContextVar("safemigrations_migrate_verbosity", default=1)
+
+#: Output stream of the running ``migrate`` command (its ``self.stdout``, which
+#: ``call_command(..., stdout=...)`` redirects); progress output goes there. None: ``sys.stdout``.
+migrate_stdout: ContextVar[TextIO | TextIOBase | None] = ContextVar(
+    "safemigrations_migrate_stdout", default=None
+)
 
 
 def setting(name: str) -> Any:

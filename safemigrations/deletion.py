@@ -29,8 +29,10 @@ collector, system checks); the app config calls it in ``ready()``.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import deletion as django_deletion
 from django.db.models.deletion import CASCADE, PROTECT, RESTRICT, SET_DEFAULT, SET_NULL
 
@@ -44,15 +46,40 @@ __all__ = [
     "InDatabaseToo",
     "db_action",
     "install",
+    "installed",
     "is_db_level",
+    "needs_app",
 ]
 
 #: True when Django itself has database-level on_delete (Django 6.1+).
 NATIVE: bool = hasattr(django_deletion, "DatabaseOnDelete")
 
 
-def _do_nothing(collector: Any, field: Any, sub_objs: Any, using: str) -> None:
-    """The Python side of a database-level value: nothing (the database acts)."""
+#: Set by :func:`install`: the hooks that give the values their meaning are in place.
+_installed = False
+
+#: True while a collector that must list every row runs (the admin's delete confirmation page);
+#: on Django 5.2/6.0 database-level values then act as their ``forced_collector``, as Django
+#: 6.1 does for ``Collector(force_collection=True)``.
+force_collection: ContextVar[bool] = ContextVar("safemigrations_force_collection", default=False)
+
+_NOT_INSTALLED_HINT = (
+    'Add "safemigrations" to INSTALLED_APPS: its app config installs the hooks that write '
+    "the ON DELETE clause into foreign keys and make Django's deletion collector leave the "
+    "relation to the database."
+)
+
+
+def installed() -> bool:
+    """True once :func:`install` ran (the ``safemigrations`` app is in ``INSTALLED_APPS``)."""
+    return _installed
+
+
+def not_installed_error(value: Any) -> ImproperlyConfigured:
+    """The error for a value used while the ``safemigrations`` app is not installed."""
+    return ImproperlyConfigured(
+        f"on_delete={value} needs the safemigrations app. {_NOT_INSTALLED_HINT}"
+    )
 
 
 class _BackportOnDelete:
@@ -60,7 +87,11 @@ class _BackportOnDelete:
 
     Same shape as Django 6.1's ``DatabaseOnDelete``: ``operation`` is the SQL action,
     ``forced_collector`` the Python handler to use when a collector must see every row,
-    ``on_delete_sql()`` the clause for the constraint. Calling it does nothing.
+    ``on_delete_sql()`` the clause for the constraint. Calling it does nothing: with the app
+    installed the collector calls it only while it must list every row (the admin's delete
+    confirmation page), and then it acts as ``forced_collector``. Without the app installed the
+    collector calls it for every delete, and it raises :class:`ImproperlyConfigured` instead of
+    letting the database reject the delete.
     """
 
     def __init__(self, operation: str, name: str, forced_collector: Any = None) -> None:
@@ -68,7 +99,11 @@ class _BackportOnDelete:
         self.forced_collector = forced_collector
         self.__name__ = name
 
-    __call__ = staticmethod(_do_nothing)
+    def __call__(self, collector: Any, field: Any, sub_objs: Any, using: str) -> None:
+        if not _installed:
+            raise not_installed_error(self)
+        if self.forced_collector is not None and force_collection.get():
+            self.forced_collector(collector, field, sub_objs, using)
 
     def on_delete_sql(self, schema_editor: Any) -> str:
         """The ``ON DELETE`` clause appended to the foreign key constraint."""
@@ -90,6 +125,11 @@ if NATIVE:
         Defined in this module so Django's migration serializer writes
         ``safemigrations.deletion.DB_RESTRICT``.
         """
+
+        def __call__(self, collector: Any, field: Any, sub_objs: Any, using: str) -> None:
+            """Never called with the app installed (``SKIP_COLLECTION`` holds the value)."""
+            if not _installed:
+                raise not_installed_error(self)
 
         def on_delete_sql(self, schema_editor: Any) -> str:
             return f" ON DELETE {self.operation}"
@@ -134,9 +174,9 @@ class InDatabaseToo:
     ``AddDBCascadeConstraint(on_delete=InDatabaseToo(models.CASCADE))``) lives in the migration
     state: every constraint Django (re)creates for the field -- ``CreateModel``, ``AddField``,
     an ``AlterField`` that drops and re-adds the foreign key -- keeps the clause. Django's
-    system checks count it as a Python-level value. Unlike the bare handler, a ``CASCADE``
-    wrapped here makes Django load the children even when it could delete them with one query
-    (Django's fast path recognises ``models.CASCADE`` by identity).
+    system checks count it as a Python-level value. Django's fast path (one ``DELETE`` for
+    children nobody listens to) recognises ``models.CASCADE`` by identity; the collector hook in
+    :mod:`safemigrations.ondelete.collector` gives a wrapped ``CASCADE`` the same path.
     """
 
     def __init__(self, handler: Any) -> None:
@@ -190,6 +230,17 @@ def is_db_level(on_delete: Any) -> bool:
     return isinstance(on_delete, (DatabaseOnDelete, _BackportOnDelete))
 
 
+def needs_app(on_delete: Any) -> bool:
+    """True for values that mean nothing to Django unless the ``safemigrations`` app is installed.
+
+    The backport values (5.2/6.0), ``DB_RESTRICT`` and :class:`InDatabaseToo`; Django 6.1's own
+    ``DB_CASCADE``/``DB_SET_NULL``/``DB_SET_DEFAULT`` work without it.
+    """
+    if isinstance(on_delete, (_BackportOnDelete, InDatabaseToo)):
+        return True
+    return on_delete is DB_RESTRICT
+
+
 def db_action(on_delete: Any) -> str | None:
     """The ``ON DELETE`` action the foreign key constraint should carry for ``on_delete``.
 
@@ -212,15 +263,36 @@ def install() -> None:
     """Teach Django about these values; idempotent, called from the app config's ``ready()``.
 
     - migration serializer: writes ``safemigrations.deletion.DB_*`` for the backport values;
-    - deletion collector: skips database-level relations (:mod:`safemigrations.ondelete.collector`);
+    - deletion collector: skips database-level relations, forces them for the admin's
+      ``NestedObjects``, fast-deletes ``InDatabaseToo(CASCADE)`` children
+      (:mod:`safemigrations.ondelete.collector`);
     - schema editor (5.2/6.0): ``ON DELETE`` in every foreign key it creates
       (:mod:`safemigrations.ondelete.schema`);
     - a change to or from a database action alters the column on every version;
     - system checks (:mod:`safemigrations.ondelete.checks`).
     """
+    global _installed
     from .ondelete import checks, collector, schema, serializer
 
     serializer.install()
     collector.install()
     schema.install()
     checks.install()
+    _installed = True
+
+
+def _register_app_check() -> None:
+    """Register the check that fails when a model uses a value and the app is not installed.
+
+    Registered when this module is imported (a models module importing a value is enough), so
+    ``manage.py check``/``migrate``/``makemigrations`` stop with ``safemigrations.E008`` even
+    though the app's ``ready()`` never runs.
+    """
+    from django.core import checks as django_checks
+
+    from .ondelete.checks import check_app_installed
+
+    django_checks.register(check_app_installed, django_checks.Tags.models)
+
+
+_register_app_check()

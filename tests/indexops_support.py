@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -12,6 +13,7 @@ from django.db import connection
 from django.db.migrations.state import ProjectState
 
 from safemigrations.db import catalog
+from safemigrations.testing.locks import LockRecorder
 from safemigrations.testing.migrator import Migrator
 
 APP = "indexops"
@@ -44,6 +46,7 @@ MIGRATIONS = {
     "0002": "0002_unique_constraint",
     "0003": "0003_indexes",
     "0004": "0004_columns",
+    "0005": "0005_buddy_unique_nickname",
 }
 
 
@@ -109,3 +112,13 @@ def hold_writer(conninfo: str, seconds: float, after_column: str | None = None) 
     if after_column is None:
         started.wait(10)
     return thread
+
+
+@contextmanager
+def recording_locks(conninfo: str) -> Iterator[LockRecorder]:
+    """The locks Django's connection holds inside the block, sampled from ``pg_locks``."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    with LockRecorder(conninfo, pid, interval=0.001) as recording:
+        yield recording

@@ -219,3 +219,36 @@ def test_moved_operations_take_later_operations_on_the_same_model_along() -> Non
     (migration,) = detect([category(), product()], [category(), after])
     assert migration.atomic is False
     assert kinds(migration) == ["AlterField", "DropIndexConcurrently"]  # implicit drops last
+
+
+def test_unique_true_on_an_existing_field_becomes_the_concurrent_unique_constraint() -> None:
+    (migration,) = detect(
+        [category(), product()],
+        [category(), product(sku=models.CharField(max_length=40, unique=True))],
+    )
+    assert migration.atomic is False
+    (op,) = migration.operations
+    assert isinstance(op, AddUniqueConstraintConcurrently)
+    assert (op.field, op.constraint) == ("sku", None)
+    text = SafeMigrationWriter(migration).as_string()
+    assert "AddUniqueConstraintConcurrently(" in text
+    assert "field='sku'" in text or 'field="sku"' in text
+
+
+def test_unique_true_with_another_change_is_left_to_django() -> None:
+    (migration,) = detect(
+        [category(), product()],
+        [category(), product(sku=models.CharField(max_length=60, unique=True))],
+    )
+    assert kinds(migration) == ["AlterField"]
+
+
+def test_new_nullable_one_to_one_becomes_add_foreign_key_field() -> None:
+    profile = models.OneToOneField(
+        f"{APP}.category", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    (migration,) = detect([category(), product()], [category(), product(profile=profile)])
+    assert migration.atomic is False
+    (op,) = migration.operations
+    assert isinstance(op, AddForeignKeyField)
+    assert isinstance(op.field, models.OneToOneField)

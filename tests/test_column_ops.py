@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
-from django.db import connection, models
+from django.db import IntegrityError, connection, migrations, models, transaction
 
 from safemigrations.db import catalog
 from safemigrations.operations import AddForeignKeyField, NonAtomicMigrationRequired, SetNotNull
@@ -20,6 +20,7 @@ from tests.indexops_support import (
     constraints,
     hold_writer,
     indexes,
+    recording_locks,
     run_forwards,
     state_at,
 )
@@ -248,16 +249,96 @@ def test_dangling_values_stop_validation_with_a_query_to_find_them(at_0003: Migr
             models.ForeignKey("indexops.team", on_delete=models.CASCADE, null=True, default=1),
             "cannot have a default",
         ),
-        (
-            models.OneToOneField("indexops.team", on_delete=models.CASCADE, null=True),
-            "not a OneToOneField",
-        ),
-        (models.IntegerField(null=True), "takes a models.ForeignKey"),
+        (models.IntegerField(null=True), "takes a models.ForeignKey or models.OneToOneField"),
     ],
 )
 def test_add_foreign_key_field_bad_fields(field: models.Field, message: str) -> None:
     with pytest.raises(OperationTargetError, match=message):
         AddForeignKeyField("member", "mentor", field)  # type: ignore[arg-type]
+
+
+def test_a_required_foreign_key_is_refused_with_the_safe_sequence() -> None:
+    field = models.ForeignKey("indexops.team", on_delete=models.CASCADE)
+    with pytest.raises(OperationTargetError) as err:
+        AddForeignKeyField("member", "mentor", field)
+    message = str(err.value)
+    assert "null=True" in message
+    for step in ("AddForeignKeyField('member', 'mentor'", "RunPython", "SetNotNull('member', "):
+        assert step in message, message
+
+
+# -- AddForeignKeyField with a OneToOneField ----------------------------------------------
+
+
+def buddy_field() -> models.OneToOneField:
+    return models.OneToOneField(
+        "indexops.team", on_delete=models.SET_NULL, null=True, related_name="buddy_of"
+    )
+
+
+def test_one_to_one_gets_a_concurrent_unique_index_attached_as_its_constraint(
+    at_0003: Migrator, test_db_conninfo: str
+) -> None:
+    state = state_at(at_0003, "0003")
+    holder = hold_writer(test_db_conninfo, 0.5, after_column="buddy_id")  # the build waits
+    with recording_locks(test_db_conninfo) as recording:
+        run_forwards(AddForeignKeyField("member", "buddy", buddy_field()), state)
+    holder.join()
+    modes = recording.modes_on(MEMBER)
+    assert "ShareLock" not in modes  # no plain CREATE [UNIQUE] INDEX
+    assert "ShareUpdateExclusiveLock" in modes  # the concurrent build / VALIDATE
+    assert not columns()["buddy_id"].not_null
+    by_type: dict[str, list[catalog.Constraint]] = {}
+    for constraint in constraints().values():
+        if constraint.columns == ("buddy_id",):
+            by_type.setdefault(constraint.type, []).append(constraint)
+    (unique,) = by_type["unique"]
+    (fk,) = by_type["foreign key"]
+    assert fk.validated
+    assert fk.referenced_table == "indexops_team"
+    assert unique.name.endswith("_uniq")  # the name Django gives a field's unique constraint
+    assert unique.index == unique.name
+    buddy_indexes = [i for i in indexes().values() if i.columns == ("buddy_id",)]
+    assert [i.name for i in buddy_indexes] == [unique.name]  # no extra plain index
+    with connection.cursor() as cur:
+        cur.execute("SELECT min(id) FROM indexops_team")
+        team = cur.fetchone()[0]
+        cur.execute(f"UPDATE {MEMBER} SET buddy_id = %s WHERE code = 'c1'", [team])
+        with pytest.raises(IntegrityError), transaction.atomic():
+            cur.execute(f"UPDATE {MEMBER} SET buddy_id = %s WHERE code = 'c2'", [team])
+        cur.execute(f"UPDATE {MEMBER} SET buddy_id = NULL")
+
+
+def test_django_finds_the_one_to_one_constraint_it_expects(at_0003: Migrator) -> None:
+    """Django's own AlterField (OneToOne → ForeignKey) drops the unique constraint it built."""
+    state = state_at(at_0003, "0003").clone()
+    add = AddForeignKeyField("member", "buddy", buddy_field())
+    run_forwards(add, state)
+    add.state_forwards(APP, state)
+    to_fk = migrations.AlterField(
+        "member",
+        "buddy",
+        models.ForeignKey(
+            "indexops.team", on_delete=models.SET_NULL, null=True, related_name="buddy_of"
+        ),
+    )
+    run_forwards(to_fk, state, atomic=True)
+    kinds = {c.type for c in constraints().values() if c.columns == ("buddy_id",)}
+    assert kinds == {"foreign key"}
+
+
+def test_one_to_one_resumes_after_the_unique_index_was_built(at_0003: Migrator) -> None:
+    state = state_at(at_0003, "0003")
+    op = AddForeignKeyField("member", "buddy", buddy_field())
+    sql = run_forwards(op, state, collect=True)
+    index_sql = next(s for s in sql if "CREATE UNIQUE INDEX CONCURRENTLY" in s)
+    with connection.cursor() as cur:
+        cur.execute(f"ALTER TABLE {MEMBER} ADD COLUMN buddy_id bigint NULL")
+        cur.execute(index_sql)
+    run_forwards(op, state)
+    kinds = sorted(c.type for c in constraints().values() if c.columns == ("buddy_id",))
+    assert kinds == ["foreign key", "unique"]
+    assert all(c.validated for c in constraints().values() if c.columns == ("buddy_id",))
 
 
 def test_add_foreign_key_field_state_is_add_field(migrator: Migrator) -> None:

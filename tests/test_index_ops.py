@@ -205,8 +205,8 @@ def test_concurrent_writers_see_no_error_while_every_migration_runs(
         code = f"w{threading.get_ident()}-{i}"
         conn.execute(
             "INSERT INTO indexops_member (team_id, code, email, nickname, score) "
-            "VALUES (%s, %s, %s, 'n', %s)",
-            [team, code, code + "@x.org", i % 5],
+            "VALUES (%s, %s, %s, %s, %s)",
+            [team, code, code + "@x.org", code, i % 5],  # nickname: unique from 0005
         )
         conn.execute("UPDATE indexops_member SET score = score + 1 WHERE code = %s", [code])
 

@@ -182,3 +182,24 @@ def test_printer_is_silent_when_nothing_was_shown() -> None:
     stream = io.StringIO()
     progress.ProgressPrinter(stream, tty=True, interval=1).finish("done")
     assert stream.getvalue() == ""
+
+
+def test_migrate_command_prints_progress_to_its_own_stdout(
+    app: Migrator, test_db_conninfo: str, settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``call_command("migrate", stdout=...)`` captures the progress lines, not ``sys.stdout``."""
+    from django.core.management import call_command
+
+    from tests.indexops_support import hold_writer
+
+    settings.SAFEMIGRATIONS = {"PROGRESS_INTERVAL": 0.2}
+    holder = hold_writer(test_db_conninfo, 1.2)  # the concurrent build waits for it
+    buffer = io.StringIO()
+    call_command("migrate", APP, "0002", stdout=buffer, verbosity=1)
+    holder.join()
+    out = buffer.getvalue()
+    progress_lines = [line for line in out.splitlines() if "waiting for writers" in line]
+    assert progress_lines, out
+    assert "indexops_member_team_code_uq" in progress_lines[0]
+    assert "done after" in out
+    assert "waiting for writers" not in capsys.readouterr().out

@@ -10,9 +10,11 @@ Django writes                                              written instead
 ``AlterField`` changing only ``db_index`` True → False     ``DropIndexConcurrently(field=)``
 ``AlterField`` changing only ``db_index`` False → True     ``AddIndexConcurrently(field=)``
 ``AddConstraint(UniqueConstraint)``                        ``AddUniqueConstraintConcurrently``
+``AlterField`` changing only ``unique`` False → True       ``AddUniqueConstraintConcurrently(field=)``
 ``AlterField`` changing only ``null`` True → False         ``SetNotNull`` (fields without a
                                                            default: Django would backfill those)
-``AddField(ForeignKey(null=True))`` without a default      ``AddForeignKeyField``
+``AddField(ForeignKey(null=True))`` without a default      ``AddForeignKeyField`` (also for a
+                                                           ``OneToOneField``)
 =========================================================  =====================================
 
 The safe operations go to a non-atomic migration after the app's other changes. Operations that
@@ -85,7 +87,7 @@ def safe_operation(
     field = op.field
     if kind is migrations.AddField:
         if (
-            type(field) is models.ForeignKey
+            type(field) in (models.ForeignKey, models.OneToOneField)
             and field.null
             and not field.has_default()
             and not field.has_db_default()
@@ -93,7 +95,17 @@ def safe_operation(
             return AddForeignKeyField(op.model_name, op.name, field)
         return None
     old = detector.old_field(app_label, op.model_name, op.name)
-    if old is None or field.unique or old.unique:
+    if old is None:
+        return None
+    if (
+        _only_change(old, field, "unique")
+        and field.unique
+        and not old.unique
+        and not field.primary_key
+        and op.preserve_default
+    ):
+        return AddUniqueConstraintConcurrently(op.model_name, field=op.name)
+    if field.unique or old.unique:
         return None
     if _only_change(old, field, "db_index"):
         if field.db_index:
@@ -135,7 +147,9 @@ def _defer_replaced_unique_together(
     replaced = {
         (op.model_name_lower, tuple(op.constraint.fields))
         for op in new_constraints
-        if isinstance(op, AddUniqueConstraintConcurrently) and _plain_unique(op.constraint)
+        if isinstance(op, AddUniqueConstraintConcurrently)
+        and op.constraint is not None
+        and _plain_unique(op.constraint)
     }
     drops: list[Any] = []
     kept_operations: list[Any] = []

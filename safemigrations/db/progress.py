@@ -10,7 +10,9 @@ migrating backend is doing:
   PostgreSQL): elapsed time, and the backends it waits for when it waits for a lock.
 
 On a terminal the line is redrawn in place (``\\r``); otherwise a plain line is printed every
-``SAFEMIGRATIONS["PROGRESS_INTERVAL"]`` seconds. Nothing is printed at ``migrate -v0``.
+``SAFEMIGRATIONS["PROGRESS_INTERVAL"]`` seconds. Lines go to the running ``migrate`` command's
+stdout (so ``call_command("migrate", stdout=...)`` captures them), else to ``sys.stdout``.
+Nothing is printed at ``migrate -v0``.
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from io import TextIOBase
 from typing import Any, TextIO
 
+from django.core.management.base import OutputWrapper
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from safemigrations.conf import migrate_verbosity, setting
+from safemigrations.conf import migrate_stdout, migrate_verbosity, setting
 
 #: Seconds between two samples on a terminal (plain output samples at the same pace and prints
 #: one line per ``PROGRESS_INTERVAL``).
@@ -160,8 +164,12 @@ def format_elapsed(seconds: float) -> str:
 class ProgressPrinter:
     """Writes progress lines: in place on a terminal, one plain line per interval otherwise."""
 
-    def __init__(self, stream: TextIO, *, tty: bool, interval: float, indent: str = "    ") -> None:
-        self.stream = stream
+    def __init__(
+        self, stream: TextIO | TextIOBase, *, tty: bool, interval: float, indent: str = "    "
+    ) -> None:
+        self.stream: TextIO | TextIOBase | _RawWrites = (
+            _RawWrites(stream) if isinstance(stream, OutputWrapper) else stream
+        )
         self.tty = tty
         self.interval = interval
         self.indent = indent
@@ -197,7 +205,20 @@ class ProgressPrinter:
         self.stream.flush()
 
 
-def _stream_is_tty(stream: TextIO) -> bool:
+class _RawWrites:
+    """A command's ``OutputWrapper`` that writes text as given (it would append a newline)."""
+
+    def __init__(self, wrapper: OutputWrapper) -> None:
+        self.wrapper = wrapper
+
+    def write(self, text: str) -> None:
+        self.wrapper.write(text, ending="")
+
+    def flush(self) -> None:
+        self.wrapper.flush()
+
+
+def _stream_is_tty(stream: TextIO | TextIOBase) -> bool:
     isatty = getattr(stream, "isatty", None)
     try:
         return bool(isatty and isatty())
@@ -257,7 +278,7 @@ def watch(
     connection: BaseDatabaseWrapper,
     label: str,
     *,
-    stream: TextIO | None = None,
+    stream: TextIO | TextIOBase | None = None,
     interval: float | None = None,
     delay: float | None = None,
 ) -> Iterator[_Poller | None]:
@@ -270,7 +291,8 @@ def watch(
     if migrate_verbosity.get() < 1 or connection.vendor != "postgresql":
         yield None
         return
-    stream = stream if stream is not None else sys.stdout
+    if stream is None:
+        stream = migrate_stdout.get() or sys.stdout
     interval = float(setting("PROGRESS_INTERVAL")) if interval is None else interval
     tty = _stream_is_tty(stream)
     refresh = min(TTY_REFRESH, interval) if tty else min(interval, 1.0)

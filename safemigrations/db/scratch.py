@@ -151,6 +151,23 @@ class TemplateCache:
         self.prune()
         return True
 
+    def adopt(self, source: str, key: str) -> bool:
+        """Make database ``source`` itself the template for ``key`` by renaming it (no copy; no
+        session may be connected to it, and it is gone under its old name afterwards); False
+        when a template for ``key`` already existed (``source`` is then left as it was)."""
+        name = self.name(key)
+        try:
+            with self.server.connect() as conn:
+                conn.execute(
+                    sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
+                        sql.Identifier(source), sql.Identifier(name)
+                    )
+                )
+        except psycopg.errors.DuplicateDatabase:
+            return False
+        self.prune()
+        return True
+
     def prune(self) -> None:
         """Drop the oldest templates beyond ``keep``."""
         names = databases_with_prefix(self.server, self.prefix)

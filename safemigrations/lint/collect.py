@@ -54,16 +54,18 @@ from safemigrations.db.scratch import (
     server_for_django,
 )
 from safemigrations.db.server import Server, get_server
-from safemigrations.lint.model import MemorySchema, Statement
+from safemigrations.lint.model import Statement
+from safemigrations.lint.snapshot import CatalogSchema, Snapshot, read_snapshot
 from safemigrations.lint.source import file_digest, source_of
 from safemigrations.lint.split import split_sql
 from safemigrations.lint.sql import walk
 
 Key = tuple[str, str]
 
-#: Seconds of applying targets above which the schema after them is kept as a template too
-#: (a template copy costs a few hundred milliseconds).
-SAVE_END_TEMPLATE_AFTER = 0.5
+#: Seconds of applying targets above which the schema after them is kept as a template too (it
+#: is kept by renaming the scratch database, which is cheap, but each kept template evicts an
+#: older one).
+SAVE_TEMPLATE_AFTER = 0.5
 
 
 class StatementObserver(Protocol):
@@ -110,7 +112,14 @@ class MigrationFailure:
 
 @dataclass
 class CollectedMigration:
-    """What one target migration really ran, with the state and schema before it."""
+    """What one target migration really ran, with the state and schema before it.
+
+    The catalog (``snapshot``, ``column_types``, ``index_tables``) is read just before the first
+    statement whose judgement needs it (a type change, ``DROP INDEX``, ``REINDEX``, a foreign
+    key, ``VALIDATE``/``DROP CONSTRAINT``): it is the schema before the migration plus what the
+    migration's own earlier statements did, which the linter also learns from their SQL.
+    Migrations that run no such statement cost no catalog read.
+    """
 
     app: str
     name: str
@@ -120,11 +129,18 @@ class CollectedMigration:
     column_types: dict[str, dict[str, str]]
     index_tables: dict[str, str] = field(default_factory=dict)
     failure: MigrationFailure | None = None
+    snapshot: Snapshot | None = None
     skipped: str | None = None  # why it was not applied (a migration it depends on failed)
 
     @property
     def key(self) -> Key:
         return (self.app, self.name)
+
+    def take_snapshot(self, snapshot: Snapshot | None) -> None:
+        """Record the catalog read during the replay (None: no statement needed it)."""
+        self.snapshot = snapshot or Snapshot()
+        self.column_types = self.snapshot.columns
+        self.index_tables = self.snapshot.index_tables
 
     def descriptions(self) -> list[str]:
         """``describe()`` of each top-level operation."""
@@ -132,7 +148,7 @@ class CollectedMigration:
 
     def schema(self) -> CatalogSchema:
         """What the catalog said before the migration, as the linter's schema knowledge."""
-        return CatalogSchema(self.column_types, self.index_tables)
+        return CatalogSchema(self.column_types, self.index_tables, self.snapshot)
 
     def to_statements(self) -> list[Statement]:
         """The captured SQL as the linter's :class:`Statement` objects, one per SQL statement.
@@ -148,10 +164,11 @@ class CollectedMigration:
             if is_transaction_control(captured.sql):
                 continue
             index = captured.operation_index
-            for part in split_statements(captured.sql):
+            for part, node in _split_parsed(captured.sql):
                 out.append(
                     Statement(
                         sql=part,
+                        node=node,
                         line=source.operation_line(index) if source else 1,
                         column=1,
                         file=path,
@@ -164,24 +181,6 @@ class CollectedMigration:
                     )
                 )
         return out
-
-
-class CatalogSchema(MemorySchema):
-    """Column types and index -> table of the scratch database just before a migration."""
-
-    def __init__(
-        self, columns: dict[str, dict[str, str]], index_tables: dict[str, str] | None = None
-    ) -> None:
-        super().__init__(columns)
-        self.index_tables = dict(index_tables or {})
-
-    def index_table(self, index: str) -> str | None:
-        """The table an existing index belongs to."""
-        return self.index_tables.get(index.rsplit(".", 1)[-1].strip('"'))
-
-    def is_partitioned(self, table: str) -> bool:
-        """Not recorded from the catalog: the statements tell (``PARTITION BY``)."""
-        return False
 
 
 @dataclass
@@ -288,11 +287,11 @@ class _Replay:
                         result.migrations.append(collected)
                     else:
                         state = self.apply_all([key], state, alias)
-                # Keep the end state only when applying it took longer than copying it would.
-                worth_it = time.perf_counter() - started_rest > SAVE_END_TEMPLATE_AFTER
-                if self.cache and rest and not self.failed and worth_it:
+                slow = time.perf_counter() - started_rest > SAVE_TEMPLATE_AFTER
+                if self.cache and rest and not self.failed and slow:
+                    # The scratch database itself becomes the template (renamed, not copied).
                     close_alias(alias)
-                    self.stats.templates_saved += self.cache.save(name, self.digest(base + rest))
+                    self.stats.templates_saved += self.cache.adopt(name, self.digest(base + rest))
         finally:
             drop_database(self.server, name)
         self.stats.seconds = time.perf_counter() - started
@@ -309,11 +308,9 @@ class _Replay:
                 if key not in seen:
                     seen.add(key)
                     plan.append(key)
-        affected: set[Key] = set()
-        needed: set[Key] = set()
-        for key in targets:
-            affected |= set(self.graph.backwards_plan(key))
-            needed |= set(self.graph.forwards_plan(key))
+        # One walk each way over the graph for all targets (not one per target).
+        affected = _reachable(self.graph, targets, forwards=False)
+        needed = _reachable(self.graph, targets, forwards=True)
         base = [k for k in plan if k not in affected]
         rest = [k for k in plan if k in affected and k in needed]
         return base, rest
@@ -375,17 +372,13 @@ class _Replay:
         if "apps" not in state.__dict__:
             state.apps  # render once, as migrate does  # noqa: B018
         from_state = state.clone()
-        with connection.cursor() as cursor:
-            columns = catalog.column_types(cursor)
-            indexes = catalog.index_tables(cursor)
         collected = CollectedMigration(
             app=key[0],
             name=key[1],
             migration=migration,
             from_state=from_state,
             statements=[],
-            column_types=columns,
-            index_tables=indexes,
+            column_types={},
         )
         self.done.append(key)
         blocker = self.blocked_by(key)
@@ -408,6 +401,7 @@ class _Replay:
             if not collected.failure.applied_without_transaction:
                 self.failed.add(key)
         collected.statements = capture.statements
+        collected.take_snapshot(capture.snapshot)
         self.stats.applied += 1
         self.stats.collected += 1
         return collected, state
@@ -440,6 +434,20 @@ class _Replay:
                 state = before.clone()
         migration.mutate_state(state, preserve=False)
         return state, failure
+
+
+def _reachable(graph: Any, starts: Iterable[Key], *, forwards: bool) -> set[Key]:
+    """``starts`` and every migration they depend on (``forwards=True``: what applying them
+    needs) or that depends on them (``forwards=False``: what they affect)."""
+    seen: set[Key] = set()
+    stack = [graph.node_map[key] for key in starts]
+    while stack:
+        node = stack.pop()
+        if node.key in seen:
+            continue
+        seen.add(node.key)
+        stack.extend(node.parents if forwards else node.children)
+    return seen
 
 
 def scratch_server(database: str = DEFAULT_DB_ALIAS) -> tuple[Server, dict[str, Any]]:
@@ -545,6 +553,7 @@ class _Capture:
         self.tracker = _OperationTracker(migration)
         self.observer = observer
         self.statements: list[CapturedStatement] = []
+        self.snapshot: Snapshot | None = None
         self.ids = ids or TransactionIds()
         self.open = False
         self._stack = contextlib.ExitStack()
@@ -573,6 +582,8 @@ class _Capture:
                 self._note_transaction(before, transaction_status(raw, self.connection))
         if before == "idle" and self.open and self.observer is not None:
             self.observer.transaction_ended(self.connection)
+        if self.snapshot is None and needs_catalog(text):
+            self.snapshot = read_catalog(raw)
         index, deferred = self.tracker.owner(text)
         captured = CapturedStatement(
             sql=text,
@@ -612,6 +623,34 @@ class _Capture:
         if before == "idle" and after != "idle":
             self.ids.next()
         self.open = after != "idle"
+
+
+_NEEDS_CATALOG = re.compile(
+    r"\b(?:TYPE|DROP\s+INDEX|REINDEX|REFERENCES|FOREIGN\s+KEY|VALIDATE\s+CONSTRAINT"
+    r"|DROP\s+CONSTRAINT)\b",
+    re.IGNORECASE,
+)
+
+
+def needs_catalog(sql: str) -> bool:
+    """True for statements the linter judges against the catalog (old column types, an index's
+    table, foreign keys, CHECK constraints); over-inclusive on purpose (``CREATE TYPE`` too)."""
+    return _NEEDS_CATALOG.search(sql) is not None
+
+
+def read_catalog(raw: Any) -> Snapshot:
+    """The catalog snapshot, read on the driver connection inside whatever transaction it has
+    open (so it sees the migration's own earlier statements). With psycopg 3 the query is a
+    prepared statement: the replay reads it before many migrations on one connection."""
+    try:
+        import psycopg
+    except ImportError:  # psycopg2
+        psycopg = None  # type: ignore[assignment]
+    if psycopg is not None and isinstance(raw, psycopg.Connection):
+        with psycopg.Cursor(raw) as cursor:
+            return read_snapshot(cursor, prepare=True)
+    with raw.cursor() as cursor:
+        return read_snapshot(cursor)
 
 
 class TransactionIds:
@@ -704,6 +743,12 @@ def is_transaction_control(sql: str) -> bool:
     """True for a bare ``BEGIN``/``COMMIT``/``ROLLBACK`` (the boundaries are recorded apart)."""
     words = sql.strip().rstrip(";").split()
     return bool(words) and words[0].upper() in _TRANSACTION_CONTROL and len(words) <= 3
+
+
+def _split_parsed(sql: str) -> list[tuple[str, Any]]:
+    """Split like :func:`split_statements`, keeping each piece's AST (parsed once, here)."""
+    pieces = split_sql(sql).pieces
+    return [(p.text, p.node) for p in pieces] or [(sql.strip(), None)]
 
 
 def split_statements(sql: str) -> list[str]:

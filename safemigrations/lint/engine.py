@@ -75,7 +75,7 @@ def lint_statements(
     config: LintConfig | None = None,
 ) -> list[Finding]:
     """Lint statements in the order they run; each carries its own transaction flags."""
-    return _lint([(s, None) for s in statements], pg_version, schema, config)
+    return _lint([(s, s.node) for s in statements], pg_version, schema, config)
 
 
 def lint_sql_text(
@@ -219,6 +219,9 @@ def _finding(
         if tables is None:
             tables = facts.tables
     severity = config.severity_for(rule.id, rule.name, hit.severity or rule.severity)
+    table_locks: dict[str, str] = {}
+    if facts is not None:
+        table_locks = {t: facts.locks[t].label for t in tables or () if t in facts.locks}
     return Finding.located_at(
         stmt,
         rule=rule.id,
@@ -228,6 +231,7 @@ def _finding(
         fix=rule.fix,
         lock=lock,
         tables=list(tables or []),
+        table_locks=table_locks,
     )
 
 
@@ -241,6 +245,9 @@ def _enter_transaction(ctx: LintContext, stmt: Statement) -> None:
         if ctx.lock_timeout_local:
             ctx.lock_timeout_set = False
             ctx.lock_timeout_local = False
+        if ctx.statement_timeout_local:
+            ctx.statement_timeout_set = False
+            ctx.statement_timeout_local = False
     ctx.transaction_id = stmt.transaction_id if stmt.in_transaction else None
 
 
@@ -326,11 +333,15 @@ def _learn_checks(ctx: LintContext, facts: StatementFacts) -> None:
                 ctx.not_null_checks.add(pending)
 
 
+_TIMEOUTS = {"lock_timeout": "lock_timeout", "statement_timeout": "statement_timeout"}
+
+
 def _learn_lock_timeout(ctx: LintContext, node: Any) -> None:
-    """Follow ``SET [LOCAL] lock_timeout`` and ``set_config('lock_timeout', …)``."""
-    value: str | None = None
+    """Follow ``SET [LOCAL] lock_timeout`` / ``statement_timeout`` and ``set_config(…)``."""
+    name = value = None
     local = False
-    if isinstance(node, ast.VariableSetStmt) and (node.name or "").lower() == "lock_timeout":
+    if isinstance(node, ast.VariableSetStmt) and (node.name or "").lower() in _TIMEOUTS:
+        name = (node.name or "").lower()
         if node.kind == enums.VariableSetKind.VAR_SET_VALUE and node.args:
             const = node.args[0]
             val = getattr(const, "val", None)
@@ -342,17 +353,22 @@ def _learn_lock_timeout(ctx: LintContext, node: Any) -> None:
         for sub in walk(node):
             if isinstance(sub, ast.FuncCall) and func_name(sub) == "set_config":
                 args = list(sub.args or ())
-                if len(args) >= 2 and getattr(getattr(args[0], "val", None), "sval", "") == (
-                    "lock_timeout"
-                ):
+                setting = getattr(getattr(args[0], "val", None), "sval", "") if args else ""
+                if len(args) >= 2 and setting in _TIMEOUTS:
+                    name = setting
                     val = getattr(args[1], "val", None)
                     value = str(getattr(val, "sval", None) or getattr(val, "ival", ""))
                     if len(args) >= 3:
                         local = bool(getattr(getattr(args[2], "val", None), "boolval", False))
-    if value is None:
+    if name is None or value is None:
         return
-    ctx.lock_timeout_set = _timeout_is_set(value)
-    ctx.lock_timeout_local = local and ctx.lock_timeout_set
+    is_set = _timeout_is_set(value)
+    if name == "lock_timeout":
+        ctx.lock_timeout_set = is_set
+        ctx.lock_timeout_local = local and is_set
+    else:
+        ctx.statement_timeout_set = is_set
+        ctx.statement_timeout_local = local and is_set
 
 
 def _timeout_is_set(value: str) -> bool:

@@ -57,6 +57,8 @@ class Statement:
     migration: str | None = None
     operation_index: int | None = None
     operation: str | None = None
+    # The parser's AST when whoever built the statement already parsed it (not compared).
+    node: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -72,6 +74,10 @@ class Finding:
     tables: list[str] = field(default_factory=list)
     sql: str = ""
     file: str | None = None
+    # The mode taken on each table (e.g. VALIDATE of a foreign key: SHARE UPDATE EXCLUSIVE on
+    # the table, ROW SHARE on the one it references); the text report shows it. Not part of
+    # the stable JSON shape, whose ``lock`` is the strongest mode.
+    table_locks: dict[str, str] = field(default_factory=dict)
     line: int = 1
     column: int = 1
     app: str | None = None
@@ -200,8 +206,13 @@ class ChainedSchema:
 
     def foreign_key_target(self, table: str, constraint: str) -> str | None:
         """Passed through to ``fallback`` when it knows foreign keys (optional SchemaInfo extra)."""
-        ask = getattr(self.fallback, "foreign_key_target", None)
-        return ask(table, constraint) if ask is not None else None
+        return self.ask("foreign_key_target", None, table, constraint)  # type: ignore[no-any-return]
+
+    def ask(self, question: str, default: Any, *args: Any) -> Any:
+        """Call an optional SchemaInfo extra (``foreign_keys``, ``indexes``, ``checks_on``, …) on
+        ``fallback``; ``default`` when the fallback cannot answer it (plain SQL files)."""
+        method = getattr(self.fallback, question, None)
+        return method(*args) if method is not None else default
 
     def column_type(self, table: str, column: str) -> str | None:
         """The type from ``first`` if known there, else from ``fallback``."""

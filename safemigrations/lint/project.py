@@ -113,7 +113,8 @@ def drop_superseded(findings: list[Finding]) -> list[Finding]:
 
 #: Rules about unbounded lock waits, which safemigrations' ``migrate`` bounds for every statement
 #: it runs (``SAFEMIGRATIONS["MIGRATE_LOCK_WAITS"]``, on by default).
-MIGRATE_BOUNDED_RULES = frozenset({"SM962"})
+#: (The brief-lock rules only report statements run without ``lock_timeout``.)
+MIGRATE_BOUNDED_RULES = frozenset({"SM962", "SM212", "SM704", "SM705", "SM706", "SM707"})
 
 
 def migrate_bounds_lock_waits() -> bool:

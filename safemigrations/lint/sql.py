@@ -346,7 +346,13 @@ class _Analyzer:
             if target:
                 self.f.lock(target, LockMode.ROW_SHARE)
         elif sub == AT.AT_DropConstraint:
-            self.add(Action("drop_constraint", table, AX, node=cmd, detail=col or ""))
+            target = self._fk_target(table, col or "")
+            self.add(
+                Action("drop_constraint", table, AX, node=cmd, detail=col or "", referenced=target)
+            )
+            if target:
+                # Dropping a foreign key removes its triggers on the referenced table too.
+                self.f.lock(target, AX)
         elif sub == AT.AT_DropColumn:
             self.add(Action("drop_column", table, AX, column=col, node=cmd))
         elif sub in (AT.AT_SetStatistics, AT.AT_SetOptions, AT.AT_ResetOptions):
@@ -459,6 +465,26 @@ class _Analyzer:
                 if old_text is not None:
                     action.rewrites = rewrites_on_type_change(parse_type(old_text), new)
         self.add(action)
+        for referencing in self._referencing_tables(table, column or ""):
+            # Foreign keys pointing at the column are rebuilt (and re-checked) with it.
+            self.f.lock(referencing, AX)
+
+    def _referencing_tables(self, table: str, column: str) -> list[str]:
+        """Tables whose foreign keys reference ``table.column`` (from the Django side's catalog
+        snapshot; unknown for plain SQL)."""
+        ask = getattr(self.known, "ask_schema", None)
+        if ask is not None:
+            fks = ask("foreign_keys", [])
+        else:
+            method = getattr(self.known, "foreign_keys", None)
+            fks = method() if callable(method) else []
+        return sorted(
+            {
+                fk.table
+                for fk in fks
+                if fk.referenced == short(table) and column in fk.referenced_columns
+            }
+        )
 
     def add_constraint(self, table: str, con: Any, cmd: Any) -> None:
         if con is None:
@@ -668,7 +694,7 @@ class _Analyzer:
         self.f.is_ddl = True
         view = relname(node.view)
         if node.replace:
-            self.f.lock(view, AX)
+            self.add(Action("replace_view", view, AX, node=node))
         else:
             self.f.created.add(view)
         self._reads(node.query)

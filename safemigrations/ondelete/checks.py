@@ -10,11 +10,15 @@ safemigrations.E001    database action on a field with ``db_constraint=False`` (
 safemigrations.E002    ``DB_SET_NULL`` / ``InDatabaseToo(SET_NULL)`` on a non-null field [E320]
 safemigrations.E003    ``DB_SET_DEFAULT`` / ``InDatabaseToo(SET_DEFAULT)`` without ``db_default``
                        [E322]
-safemigrations.E004    database- and Python-level values mixed along a chain of references [E323]
+safemigrations.E004    database- and Python-level values mixed along a chain of references, or a
+                       database-level value next to an auto-created many-to-many table [E323]
 safemigrations.E005    one model with both database- and Python-level related fields [E050]
 safemigrations.E006    a ``GenericForeignKey``'s content type key with a database-level value
                        [contenttypes.E006]
 safemigrations.E007    the database backend cannot carry out the action [E324]
+safemigrations.E008    a value that needs the ``safemigrations`` app while it is not installed
+safemigrations.W001    an ON DELETE action on an auto-created many-to-many table, which the
+                       migration state cannot keep (:mod:`.through_tables`)
 =====================  =====================================================================
 """
 
@@ -72,7 +76,8 @@ def check_field(field: Any, databases: Iterable[str] | None = None) -> list[chec
     errors: list[checks.CheckMessage] = []
     if on_delete is None:
         return errors
-    if not deletion.NATIVE:
+    if not deletion.NATIVE and not field.model._meta.auto_created:
+        # Django checks no field of an auto-created through model; check_m2m_field covers it.
         errors.extend(_check_chain(field, on_delete))
     action = deletion.db_action(on_delete)
     if action is None:
@@ -170,6 +175,45 @@ def _check_chain(field: Any, on_delete: Any) -> Iterator[checks.CheckMessage]:
             return
 
 
+def check_m2m_field(field: Any) -> list[checks.CheckMessage]:
+    """A ManyToManyField whose auto-created table sits next to database-level keys [E323].
+
+    The keys of an auto-created through table are Python ``CASCADE`` without an ``ON DELETE``
+    action. When the database itself deletes a row of either model (a ``DB_CASCADE`` key of that
+    model), the through table's rows that point at it stop the delete. Django 6.1 reports this
+    for its own values; this mirrors it for the backport on 5.2 and 6.0.
+    """
+    through = field.remote_field.through
+    if deletion.NATIVE or isinstance(through, str) or not through._meta.auto_created:
+        return []
+    errors: list[checks.CheckMessage] = []
+    for key in through._meta.get_fields():
+        model = key.related_model if key.many_to_one else None
+        if model is None or isinstance(model, str):
+            continue
+        for ref_field in model._meta.get_fields():
+            ref_on_delete = _on_delete(ref_field) if ref_field.concrete else None
+            if not _mirrors_django(ref_on_delete):
+                continue
+            errors.append(
+                checks.Error(
+                    f"Field specifies database-level on_delete={_name(ref_on_delete)}, but "
+                    f"{field.model._meta.label}.{field.name} has an auto-created intermediary "
+                    f"table ({through._meta.db_table}) whose keys are Python-level: when the "
+                    f"database deletes a {model._meta.object_name} row, the rows of that table "
+                    "that point at it make the delete fail.",
+                    hint=(
+                        f"Give {field.model._meta.label}.{field.name} an explicit through model "
+                        "whose foreign keys use database-level values (e.g. DB_CASCADE), or use "
+                        "Python-level on_delete values."
+                    ),
+                    obj=ref_field,
+                    id="safemigrations.E004",
+                )
+            )
+    return errors
+
+
 def check_model(model: Any) -> list[checks.CheckMessage]:
     """Model-level rules: no mixing of variants on one model, none on a GFK's content type."""
     errors: list[checks.CheckMessage] = []
@@ -225,9 +269,46 @@ def check_on_delete(
         errors.extend(check_model(model))
         for field in _relation_fields(model):
             errors.extend(check_field(field, databases))
+        for field in model._meta.local_many_to_many:
+            errors.extend(check_m2m_field(field))
     return errors
 
 
+def check_app_installed(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Fail when a model uses a value that needs the app and ``safemigrations`` is not installed.
+
+    Without the app's ``ready()`` nothing writes ``ON DELETE`` on Django 5.2/6.0 and the
+    collector hands the relation to a value that cannot act, so every delete would fail in the
+    database (or, for ``InDatabaseToo``, the constraint would silently lack the action).
+    """
+    if deletion.installed():
+        return []
+    if app_configs is None:
+        models = apps.get_models(include_auto_created=True)
+    else:
+        models = [m for config in app_configs for m in config.get_models(True)]
+    return [
+        checks.Error(
+            f"Field specifies on_delete={_name(_on_delete(field))}, but the safemigrations app, "
+            "which teaches Django this value (the constraint's ON DELETE clause, the deletion "
+            "collector, migrations), is not installed.",
+            hint='Add "safemigrations" to INSTALLED_APPS.',
+            obj=field,
+            id="safemigrations.E008",
+        )
+        for model in models
+        for field in _relation_fields(model)
+        if deletion.needs_app(_on_delete(field))
+    ]
+
+
 def install() -> None:
-    """Register :func:`check_on_delete` under the ``models`` tag (once)."""
+    """Register :func:`check_on_delete` (``models``) and the through-table check (``database``).
+
+    The through-table check reads every migration file, so it is tagged ``database``: Django runs
+    it during ``migrate`` and ``check --database``, not on every ``check`` / ``runserver``.
+    """
+    from .through_tables import check_through_table_actions
+
     checks.register(check_on_delete, checks.Tags.models)
+    checks.register(check_through_table_actions, checks.Tags.database)

@@ -2,8 +2,9 @@
 
 - :class:`SetNotNull` — ``NOT NULL`` on an existing column through a validated check constraint,
   so ``SET NOT NULL`` itself skips its scan (PostgreSQL 12+).
-- :class:`AddForeignKeyField` — a new nullable foreign key column: the column, an index built
-  concurrently, the constraint ``NOT VALID``, then ``VALIDATE`` on its own.
+- :class:`AddForeignKeyField` — a new nullable foreign key (or one-to-one) column: the column, an
+  index (a unique one for a ``OneToOneField``) built concurrently, the constraint ``NOT VALID``,
+  then ``VALIDATE`` on its own.
 
 Each keeps the model state of Django's own operation (``AlterField(null=False)``, ``AddField``),
 needs ``atomic = False`` on PostgreSQL, and can be run again after an interruption: every step
@@ -12,6 +13,7 @@ checks the catalog first.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.db import IntegrityError, models
@@ -174,15 +176,36 @@ class SetNotNull(DjangoEquivalentOperation):
         return self.__class__.__name__, [], kwargs
 
 
-class AddForeignKeyField(ConcurrentIndexSteps, DjangoEquivalentOperation):
-    """Add a nullable ``ForeignKey`` to an existing table without blocking writes.
+def _required_fk_message(model_name: str, name: str, problem: str) -> str:
+    """What to do instead of adding a required or defaulted foreign key in one step."""
+    return (
+        f"AddForeignKeyField adds {model_name}.{name} as an empty column (NULL in every "
+        f"existing row), so the field {problem}. Adding it filled in would rewrite or scan the "
+        "table under a lock that blocks writes. The safe sequence is three migrations:\n"
+        f"  1. AddForeignKeyField({model_name!r}, {name!r}, models.ForeignKey(..., null=True)) "
+        "(atomic = False);\n"
+        "  2. a data migration (RunPython) that sets the values in batches of a few thousand "
+        "rows;\n"
+        f"  3. SetNotNull({model_name!r}, {name!r}) (atomic = False), which makes it required "
+        "without a blocking scan.\n"
+        "Keep the model field null=True until step 3, and add a Python-side default to the model "
+        "if new rows need one."
+    )
 
-    Django's ``AddField`` adds the column with an inline, validated ``REFERENCES`` and then builds
-    the index with a plain ``CREATE INDEX`` (SHARE lock: writes wait for the whole build). This
-    runs: ``ADD COLUMN`` (nullable, no constraint: brief), ``CREATE INDEX CONCURRENTLY`` under the
-    name Django generates, ``ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID`` (brief), and
-    ``VALIDATE CONSTRAINT`` (reads and writes go on). The field must be ``null=True`` without a
-    default: backfill afterwards and use :class:`SetNotNull` for a required field.
+
+class AddForeignKeyField(ConcurrentIndexSteps, DjangoEquivalentOperation):
+    """Add a nullable ``ForeignKey`` or ``OneToOneField`` to an existing table without blocking.
+
+    Django's ``AddField`` adds the column with an inline, validated ``REFERENCES`` (and an inline
+    ``UNIQUE`` for a ``OneToOneField``), then builds the index with a plain ``CREATE INDEX``:
+    writes wait for the whole scan and build. This runs: ``ADD COLUMN`` (nullable, no constraint:
+    brief), the index Django would create built concurrently under the name Django generates —
+    for a ``OneToOneField`` a ``CREATE UNIQUE INDEX CONCURRENTLY`` attached as the field's unique
+    constraint with ``ADD CONSTRAINT ... UNIQUE USING INDEX`` — then ``ADD CONSTRAINT ... FOREIGN
+    KEY ... NOT VALID`` (brief) and ``VALIDATE CONSTRAINT`` (reads and writes go on).
+
+    The field must be ``null=True`` without a default: a required foreign key is added nullable,
+    backfilled, then made ``NOT NULL`` with :class:`SetNotNull` (the error says how).
     """
 
     category = OperationCategory.ADDITION
@@ -196,21 +219,19 @@ class AddForeignKeyField(ConcurrentIndexSteps, DjangoEquivalentOperation):
         lock_timeout: float | None = None,
         lock_retries: int | None = None,
     ) -> None:
-        problem = None
-        if not isinstance(field, models.ForeignKey) or isinstance(field, models.OneToOneField):
-            problem = "takes a models.ForeignKey (not a OneToOneField or another field)"
-        elif not field.null:
-            problem = (
-                "adds the column empty, so the field must be null=True; backfill it afterwards "
-                "and make it required with SetNotNull"
+        if not isinstance(field, models.ForeignKey):
+            raise OperationTargetError(
+                f"AddForeignKeyField takes a models.ForeignKey or models.OneToOneField, not a "
+                f"{field.__class__.__name__} ({model_name}.{name}); use AddField for other fields."
             )
-        elif field.has_default() or field.has_db_default():
-            problem = (
-                "adds the column empty (NULL in every existing row), so the field cannot have "
-                "a default; set the values with a data migration instead"
+        if not field.null:
+            raise OperationTargetError(
+                _required_fk_message(model_name, name, "must be null=True (it is null=False)")
             )
-        if problem:
-            raise OperationTargetError(f"AddForeignKeyField {problem} ({model_name}.{name}).")
+        if field.has_default() or field.has_db_default():
+            raise OperationTargetError(
+                _required_fk_message(model_name, name, "cannot have a default or db_default")
+            )
         super().__init__(lock_timeout=lock_timeout, lock_retries=lock_retries)
         self.model_name = model_name
         self.name = name
@@ -241,7 +262,10 @@ class AddForeignKeyField(ConcurrentIndexSteps, DjangoEquivalentOperation):
                 constraints = catalog.constraints(cursor, table)
 
         if field.column not in columns:
-            definition, params = schema_editor.column_sql(model, field)
+            # The column alone: its unique constraint (OneToOneField) is built concurrently below.
+            plain: Any = copy.copy(field)
+            plain._unique = False
+            definition, params = schema_editor.column_sql(model, plain)
             sql = schema_editor.sql_create_column % {
                 "table": qn(table),
                 "column": qn(field.column),

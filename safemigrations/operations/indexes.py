@@ -322,7 +322,13 @@ class AddIndexConcurrently(ConcurrentIndexSteps, DjangoEquivalentOperation):
 
 
 class AddUniqueConstraintConcurrently(ConcurrentIndexSteps, DjangoEquivalentOperation):
-    """Add a ``UniqueConstraint`` without blocking writes for the index build.
+    """Add a unique constraint without blocking writes for the index build.
+
+    ``constraint``: a ``UniqueConstraint`` of ``Meta.constraints`` (state: ``AddConstraint``).
+    ``field``: the unique constraint of ``unique=True`` on an existing field, under the name
+    Django gives it (state: ``AlterField(unique=True)``); like Django, the ``_like`` index of a
+    ``varchar``/``text`` column is built too, and a plain ``db_index`` index the unique one makes
+    redundant is dropped concurrently afterwards.
 
     ``CREATE UNIQUE INDEX CONCURRENTLY`` (SHARE UPDATE EXCLUSIVE: reads and writes go on), then
     ``ALTER TABLE ... ADD CONSTRAINT ... UNIQUE USING INDEX`` (a brief ACCESS EXCLUSIVE lock with a
@@ -337,12 +343,19 @@ class AddUniqueConstraintConcurrently(ConcurrentIndexSteps, DjangoEquivalentOper
     def __init__(
         self,
         model_name: str,
-        constraint: models.UniqueConstraint,
+        constraint: models.UniqueConstraint | None = None,
         *,
+        field: str | None = None,
         lock_timeout: float | None = None,
         lock_retries: int | None = None,
     ) -> None:
-        if not isinstance(constraint, models.UniqueConstraint):
+        if (constraint is None) == (field is None):
+            raise TypeError(
+                "AddUniqueConstraintConcurrently needs exactly one of constraint= (a "
+                "models.UniqueConstraint for Meta.constraints) or field= (the field to make "
+                "unique=True)."
+            )
+        if constraint is not None and not isinstance(constraint, models.UniqueConstraint):
             raise TypeError(
                 "AddUniqueConstraintConcurrently.constraint must be a models.UniqueConstraint; "
                 "for other constraints use AddConstraintNotValid + ValidateConstraint."
@@ -350,12 +363,45 @@ class AddUniqueConstraintConcurrently(ConcurrentIndexSteps, DjangoEquivalentOper
         super().__init__(lock_timeout=lock_timeout, lock_retries=lock_retries)
         self.model_name = model_name
         self.constraint = constraint
+        self.field = field
 
     def state_operations(self, app_label: str, state: ProjectState) -> list[Operation]:
-        return [AddConstraint(self.model_name, self.constraint)]
+        if self.constraint is not None:
+            return [AddConstraint(self.model_name, self.constraint)]
+        assert self.field is not None
+        field: Any = self.state_field(app_label, state, self.field)
+        if field.unique or field.primary_key:
+            raise OperationTargetError(
+                f"AddUniqueConstraintConcurrently: {self.model_name}.{self.field} is already "
+                "unique at this point of the migrations."
+            )
+        return [AlterField(self.model_name, self.field, field_with(field, unique=True))]
 
-    def plan(self, schema_editor: BaseDatabaseSchemaEditor, model: type[models.Model]) -> IndexPlan:
-        return unique_plan(schema_editor, model, constraint=self.constraint)
+    def plans(
+        self, schema_editor: BaseDatabaseSchemaEditor, model: type[models.Model]
+    ) -> list[IndexPlan]:
+        """The indexes of the constraint (or the field's), on a state where it exists."""
+        if self.constraint is not None:
+            return [unique_plan(schema_editor, model, constraint=self.constraint)]
+        meta: Any = model._meta
+        return field_index_plans(schema_editor, model, meta.get_field(str(self.field)))
+
+    def _switch(
+        self,
+        schema_editor: BaseDatabaseSchemaEditor,
+        build_on: type[models.Model],
+        drop_on: type[models.Model],
+    ) -> None:
+        """Build the plans of ``build_on`` first, then drop those only ``drop_on`` has."""
+        built = self.plans(schema_editor, build_on)
+        for plan in built:
+            self.build_index(schema_editor, plan)
+        if self.constraint is not None:
+            return
+        names = {plan.name for plan in built}
+        for plan in self.plans(schema_editor, drop_on):
+            if plan.name not in names:
+                self.drop_index(schema_editor, plan, exclude=meta_names(drop_on))
 
     def forwards(
         self,
@@ -364,8 +410,11 @@ class AddUniqueConstraintConcurrently(ConcurrentIndexSteps, DjangoEquivalentOper
         from_state: ProjectState,
         to_state: ProjectState,
     ) -> None:
-        model = to_state.apps.get_model(app_label, self.model_name)
-        self.build_index(schema_editor, self.plan(schema_editor, model))
+        self._switch(
+            schema_editor,
+            to_state.apps.get_model(app_label, self.model_name),
+            from_state.apps.get_model(app_label, self.model_name),
+        )
 
     def backwards(
         self,
@@ -374,24 +423,50 @@ class AddUniqueConstraintConcurrently(ConcurrentIndexSteps, DjangoEquivalentOper
         from_state: ProjectState,
         to_state: ProjectState,
     ) -> None:
-        model = from_state.apps.get_model(app_label, self.model_name)
-        self.drop_index(schema_editor, self.plan(schema_editor, model))
+        if self.constraint is not None:
+            model = from_state.apps.get_model(app_label, self.model_name)
+            (plan,) = self.plans(schema_editor, model)
+            self.drop_index(schema_editor, plan)
+            return
+        self._switch(
+            schema_editor,
+            to_state.apps.get_model(app_label, self.model_name),
+            from_state.apps.get_model(app_label, self.model_name),
+        )
+
+    @property
+    def target(self) -> str:
+        return str(self.constraint.name) if self.constraint is not None else str(self.field)
 
     def describe(self) -> str:
-        return f"Create unique constraint {self.constraint.name} on {self.model_name} concurrently"
+        if self.constraint is not None:
+            return (
+                f"Create unique constraint {self.constraint.name} on {self.model_name} concurrently"
+            )
+        return f"Make {self.model_name}.{self.field} unique concurrently"
 
     @property
     def migration_name_fragment(self) -> str:
-        return f"{self.model_name_lower}_add_unique_{str(self.constraint.name).lower()}"
+        return f"{self.model_name_lower}_add_unique_{self.target.lower()}"
+
+    def references_field(self, model_name: str, name: str, app_label: str) -> bool:
+        if self.field is not None:
+            return model_name.lower() == self.model_name_lower and name == self.field
+        return super().references_field(model_name, name, app_label)
 
     def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
-        kwargs: dict[str, Any] = {"model_name": self.model_name, "constraint": self.constraint}
+        kwargs: dict[str, Any] = {"model_name": self.model_name}
+        if self.constraint is not None:
+            kwargs["constraint"] = self.constraint
+        else:
+            kwargs["field"] = self.field
         kwargs.update(self.lock_kwargs())
         return self.__class__.__name__, [], kwargs
 
     def reduce(self, operation: Operation, app_label: str) -> bool | list[Operation]:
         if (
-            isinstance(operation, RemoveConstraint)
+            self.constraint is not None
+            and isinstance(operation, RemoveConstraint)
             and operation.model_name_lower == self.model_name_lower
             and operation.name == self.constraint.name
         ):

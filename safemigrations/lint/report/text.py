@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from safemigrations.lint.locks import LockMode
 from safemigrations.lint.model import Finding, Severity
 
 Style = Callable[[str, str], str]
@@ -66,8 +67,7 @@ def render(
             sql = " ".join(f.sql.split())
             lines.append(f"  {style('label', 'sql:')} {style('sql', _cut(sql, 160))}")
         if f.lock:
-            tables = f" on {', '.join(f.tables)}" if f.tables else ""
-            lines.append(f"  {style('label', 'lock:')} {f.lock}{tables}")
+            lines.append(f"  {style('label', 'lock:')} {lock_text(f)}")
         if verbose and f.why:
             lines.append(_block(style("label", "why:"), f.why))
         if verbose and f.fix:
@@ -75,6 +75,25 @@ def render(
         lines.append("")
     lines.append(style("summary", summary(findings)))
     return "\n".join(lines)
+
+
+def lock_text(f: Finding) -> str:
+    """``MODE on t1, t2`` — or, when the tables get different modes, ``MODE on t1; MODE on t2``
+    (strongest first), so a finding never shows a table under a mode it does not take."""
+    if not f.tables:
+        return f.lock or ""
+    by_mode: dict[str, list[str]] = {}
+    for table in f.tables:
+        by_mode.setdefault(f.table_locks.get(table) or f.lock or "", []).append(table)
+
+    def strength(mode: str) -> int:
+        try:
+            return int(LockMode.parse(mode))
+        except ValueError:
+            return 0
+
+    modes = sorted(by_mode, key=strength, reverse=True)
+    return "; ".join(f"{mode} on {', '.join(by_mode[mode])}" for mode in modes)
 
 
 def summary(findings: Sequence[Finding]) -> str:

@@ -94,6 +94,8 @@ class LintContext:
     lock_timeout_set: bool = False
     lock_timeout_local: bool = False
     lock_timeout_reported: bool = False
+    statement_timeout_set: bool = False
+    statement_timeout_local: bool = False
     transaction_id: int | None = None
     in_explicit_transaction: bool = False
     # The statement that opened the explicit transaction still open, if any.
@@ -134,6 +136,16 @@ class LintContext:
             ask = getattr(self.schema, "foreign_key_target", None)
             found = ask(table, constraint) if ask is not None else None
         return found
+
+    def ask_schema(self, question: str, default: Any, *args: Any) -> Any:
+        """An optional question to the caller's schema knowledge (``foreign_keys``,
+        ``indexes``, ``checks_on``): the Django side answers from the scratch catalog, plain SQL
+        files get ``default``."""
+        ask = getattr(self.schema, "ask", None)
+        if ask is not None:
+            return ask(question, default, *args)
+        method = getattr(self.schema, question, None)
+        return method(*args) if method is not None else default
 
     def is_partitioned(self, table: str) -> bool:
         """True for tables created with ``PARTITION BY`` earlier in the input."""

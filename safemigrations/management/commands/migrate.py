@@ -75,6 +75,7 @@ class Command(django_migrate.Command):
             raise CommandError("--lock-retries must be 0 or more.")
         enabled = bool(conf.setting("MIGRATE_LOCK_WAITS")) if timeout is None else timeout > 0
         token = conf.migrate_verbosity.set(options["verbosity"])
+        stdout_token = conf.migrate_stdout.set(self.stdout)
         try:
             if not enabled:
                 super().handle(*args, **options)
@@ -88,6 +89,7 @@ class Command(django_migrate.Command):
                 raise CommandError(str(exc)) from exc
             raise
         finally:
+            conf.migrate_stdout.reset(stdout_token)
             conf.migrate_verbosity.reset(token)
 
     def _handle_bounded(self, policy: LockPolicy, *args: Any, **options: Any) -> None:

@@ -13,11 +13,15 @@ class Member(models.Model):
     code = models.CharField(max_length=20)
     # AddIndexConcurrently(field="email") builds the plain and the _like index.
     email = models.CharField(max_length=200, db_index=True)
-    # SetNotNull.
-    nickname = models.CharField(max_length=50)
+    # SetNotNull, then AddUniqueConstraintConcurrently(field="nickname").
+    nickname = models.CharField(max_length=50, unique=True)
     score = models.IntegerField(default=0)
     # AddForeignKeyField.
     mentor = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, related_name="mentored")
+    # AddForeignKeyField with a OneToOneField.
+    buddy = models.OneToOneField(
+        Team, on_delete=models.SET_NULL, null=True, related_name="buddy_of"
+    )
 
     class Meta:
         constraints = [

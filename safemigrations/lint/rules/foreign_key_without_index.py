@@ -1,0 +1,124 @@
+"""SM213: a foreign key left without an index on its referencing columns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from safemigrations.lint.model import Severity, Statement
+from safemigrations.lint.rules._schema import covers, defined_by
+from safemigrations.lint.rules.base import Hit, LintContext, Rule
+from safemigrations.lint.snapshot import ForeignKeyInfo, IndexInfo
+from safemigrations.lint.sql import StatementFacts
+
+
+@dataclass
+class _Seen:
+    """What the input did so far: foreign keys added, indexes created and dropped."""
+
+    added: list[tuple[ForeignKeyInfo, Statement]] = field(default_factory=list)
+    created: list[IndexInfo] = field(default_factory=list)
+    dropped: dict[str, Statement] = field(default_factory=dict)  # index name -> DROP statement
+    dropped_constraints: set[tuple[str, str]] = field(default_factory=set)
+    dropped_tables: set[str] = field(default_factory=set)
+
+
+class ForeignKeyWithoutIndex(Rule):
+    """Without an index, every DELETE or key UPDATE on the parent scans the child table."""
+
+    id = "SM213"
+    name = "foreign-key-without-index"
+    severity = Severity.WARNING
+    title = "Foreign key without an index on its columns"
+    message = (
+        "foreign key {constraint} on {table} ({columns}) {how}: every DELETE or key UPDATE on "
+        "{referenced} scans {table}"
+    )
+    why = (
+        "PostgreSQL does not index the referencing side of a foreign key. Each DELETE of a "
+        "referenced row (and each UPDATE of its key) checks the referencing table for rows "
+        "that still point at it; without an index whose leading columns are the foreign key's "
+        "columns that check is a sequential scan, run per deleted row while the row locks are "
+        "held, and ON DELETE CASCADE / SET NULL actions scan the same way. Partial and INVALID "
+        "indexes do not count. Reported when the input adds such a foreign key, or drops the "
+        "last index that served one (the Django side reads existing indexes and foreign keys "
+        "from the catalog; for plain SQL only the file's own statements are known)."
+    )
+    fix = (
+        "Keep `db_index=True` (Django's default) on the `ForeignKey`, or add the index without "
+        "blocking writes with `AddIndexConcurrently` in a non-atomic migration:\n\n"
+        "```python\n"
+        "atomic = False\n"
+        "operations = [\n"
+        '    AddIndexConcurrently("book", models.Index(fields=["author"], name="book_author_idx")),\n'
+        "]\n"
+        "```\n"
+        "In SQL: `CREATE INDEX CONCURRENTLY … (author_id)` outside a transaction block."
+    )
+    unsafe_example = (
+        'ALTER TABLE "shop_book" ADD CONSTRAINT "book_author_fk" FOREIGN KEY ("author_id") '
+        'REFERENCES "shop_author" ("id") NOT VALID;'
+    )
+    safe_example = (
+        'CREATE INDEX CONCURRENTLY "book_author_idx" ON "shop_book" ("author_id");\n'
+        'ALTER TABLE "shop_book" ADD CONSTRAINT "book_author_fk" FOREIGN KEY ("author_id") '
+        'REFERENCES "shop_author" ("id") NOT VALID;'
+    )
+
+    def check(self, stmt: StatementFacts, ctx: LintContext) -> Iterable[Hit]:
+        """Remember what the statement adds and drops; judged at the end of the input."""
+        seen: _Seen = ctx.rule_state(self.id, _Seen)
+        done = defined_by(stmt)
+        for key in done.dropped_constraints:
+            seen.dropped_constraints.add(key)
+            seen.added = [(fk, s) for fk, s in seen.added if (fk.table, fk.name) != key]
+        for fk in done.foreign_keys:
+            seen.dropped_constraints.discard((fk.table, fk.name))
+            seen.added.append((fk, stmt.statement))
+        for name in done.dropped_indexes:
+            seen.dropped[name] = stmt.statement
+            seen.created = [i for i in seen.created if i.name != name]
+        seen.created.extend(done.indexes)
+        seen.dropped_tables.update(done.dropped_tables)
+        return ()
+
+    def finish(self, ctx: LintContext) -> Iterable[Hit]:
+        """Foreign keys without a covering index once every statement has run: those the input
+        added, and existing ones whose index the input dropped."""
+        seen: _Seen | None = ctx.rule_memory.get(self.id)
+        if seen is None:
+            return
+        before: list[IndexInfo] = list(ctx.ask_schema("indexes", []))
+        after = [i for i in before if i.name not in seen.dropped] + seen.created
+        existing: list[ForeignKeyInfo] = list(ctx.ask_schema("foreign_keys", []))
+        candidates: list[tuple[ForeignKeyInfo, Statement | None]] = [
+            (fk, None) for fk in existing if (fk.table, fk.name) not in seen.dropped_constraints
+        ]
+        candidates += seen.added
+        judged: set[tuple[str, frozenset[str]]] = set()
+        for fk, added_by in candidates:
+            key = (fk.table, frozenset(fk.columns))
+            if fk.table in seen.dropped_tables or key in judged:
+                continue
+            if any(covers(i, fk) for i in after):
+                continue
+            lost = [i for i in before if i.name in seen.dropped and covers(i, fk)]
+            if lost:
+                judged.add(key)
+                yield self._hit(fk, seen.dropped[lost[0].name], f"loses its index {lost[0].name}")
+            elif added_by is not None:
+                judged.add(key)
+                yield self._hit(fk, added_by, "has no index")
+
+    def _hit(self, fk: ForeignKeyInfo, statement: Statement, how: str) -> Hit:
+        return Hit(
+            params={
+                "constraint": fk.name or "(unnamed)",
+                "table": fk.table,
+                "columns": ", ".join(fk.columns),
+                "referenced": fk.referenced,
+                "how": how,
+            },
+            statement=statement,
+            tables=[fk.table, fk.referenced],
+        )
