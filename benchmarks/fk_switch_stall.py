@@ -34,6 +34,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.django_setup import apply, setup_django  # noqa: E402
+
 APP = "fkbench"
 PARENTS = 10_000
 
@@ -51,23 +53,6 @@ class Result:
     reads: int
     errors: list[str]
     action: str
-
-
-def setup_django(dbname: str) -> None:
-    """Configure settings for a scratch database ``dbname`` and set Django up."""
-    import django
-    from django.conf import settings
-
-    from safemigrations.db.server import get_server
-
-    settings.configure(
-        DATABASES={"default": get_server().django_database(dbname)},
-        INSTALLED_APPS=["safemigrations"],
-        DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
-        USE_TZ=True,
-        LOGGING_CONFIG=None,
-    )
-    django.setup()
 
 
 def initial_state() -> Any:
@@ -98,17 +83,6 @@ def initial_state() -> Any:
         )
     )
     return state
-
-
-def apply(operation: Any, state: Any, *, atomic: bool, collect: bool = False) -> Any:
-    """Run ``operation`` forwards like ``migrate`` does; return the new state (or the SQL)."""
-    from django.db import connection
-
-    new = state.clone()
-    operation.state_forwards(APP, new)
-    with connection.schema_editor(atomic=atomic, collect_sql=collect) as editor:
-        operation.database_forwards(APP, editor, state, new)
-    return editor.collected_sql if collect else new
 
 
 def build(rows: int, state: Any) -> None:
@@ -218,21 +192,23 @@ def run_size(rows: int, conninfo: str, show_sql: bool) -> list[Result]:
     safe = AddDBCascadeConstraint("child", "parent", on_delete=DB_CASCADE)
     if show_sql:
         print("\nAlterField runs, in one transaction:")
-        for line in apply(naive, state, atomic=True, collect=True):
+        for line in apply(APP, naive, state, atomic=True, collect=True):
             print(f"  {line}")
         print("\nAddDBCascadeConstraint runs:")
-        for line in apply(safe, state, atomic=False, collect=True):
+        for line in apply(APP, safe, state, atomic=False, collect=True):
             print(f"  {line}")
 
     after: dict[str, Any] = {}
 
     def run_naive() -> None:
-        after["state"] = apply(naive, state, atomic=True)
+        after["state"] = apply(APP, naive, state, atomic=True)
 
     results = [measure("AlterField (DROP + validated ADD)", rows, conninfo, run_naive)]
-    apply(back, after["state"], atomic=True)  # back to NO ACTION, unmeasured
+    apply(APP, back, after["state"], atomic=True)  # back to NO ACTION, unmeasured
     results.append(
-        measure("AddDBCascadeConstraint", rows, conninfo, lambda: apply(safe, state, atomic=False))
+        measure(
+            "AddDBCascadeConstraint", rows, conninfo, lambda: apply(APP, safe, state, atomic=False)
+        )
     )
     return results
 

@@ -51,7 +51,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.fk_switch_stall import setup_django  # noqa: E402
+from benchmarks.django_setup import apply, setup_django  # noqa: E402
 from benchmarks.stall_trace import (  # noqa: E402
     ActivitySampler,
     ServerCounters,
@@ -119,17 +119,6 @@ def initial_state() -> Any:
         )
     )
     return state
-
-
-def apply(operation: Any, state: Any, *, atomic: bool, collect: bool = False) -> Any:
-    """Run ``operation`` forwards like ``migrate`` does; return the SQL when ``collect``."""
-    from django.db import connection
-
-    new = state.clone()
-    operation.state_forwards(APP, new)
-    with connection.schema_editor(atomic=atomic, collect_sql=collect) as editor:
-        operation.database_forwards(APP, editor, state, new)
-    return editor.collected_sql if collect else None
 
 
 def build(rows: int, state: Any) -> None:
@@ -279,7 +268,7 @@ def measure(
 
 def runner(operation: Any, state: Any, atomic: bool) -> Callable[[], Any]:
     """``apply`` bound to one operation, for :func:`measure`."""
-    return lambda: apply(operation, state, atomic=atomic)
+    return lambda: apply(APP, operation, state, atomic=atomic)
 
 
 def run_size(
@@ -301,10 +290,10 @@ def run_size(
             continue
         if show_sql:
             print(f"\n{change}: Django runs, in one transaction:")
-            for line in apply(naive, state, atomic=True, collect=True):
+            for line in apply(APP, naive, state, atomic=True, collect=True):
                 print(f"  {line}")
             print(f"{change}: {type(safe).__name__} runs:")
-            for line in apply(safe, state, atomic=False, collect=True):
+            for line in apply(APP, safe, state, atomic=False, collect=True):
                 print(f"  {line}")
         for method, operation, atomic in [
             (type(naive).__name__, naive, True),

@@ -3,7 +3,9 @@
 Generates an app with 150 migrations (tables, fields, indexes, foreign keys, constraints, field
 changes) in a temporary git repository, then times, in one process against one server:
 
-1. ``lintmigrations bench`` on all 150 with no template database (cold cache);
+1. ``lintmigrations bench`` on all 150 with no template database (cold cache), in this process
+   and then again as a process of its own (start-up included, as django-migration-linter is
+   timed);
 2. ``lintmigrations bench --since HEAD`` after adding 3 new migrations (warm cache: the template
    saved by run 1 holds the schema after the 150, so only the 3 are applied);
 3. django-migration-linter on the same 150 (installed into a throw-away virtualenv, not a project
@@ -124,6 +126,27 @@ def run_lint(*args: str) -> float:
     return time.perf_counter() - started
 
 
+def run_lint_process(root: Path, database_url: str, *args: str) -> float:
+    """Seconds one ``python -m django lintmigrations`` process takes on the same server,
+    start-up included: the way django-migration-linter is timed below, and the way a user or
+    CI runs it."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "bench_settings",
+        "PYTHONPATH": os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH")) if p),
+    }
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "django", "lintmigrations", *args, "--format", "json"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    return time.perf_counter() - started
+
+
 def django_migration_linter(root: Path, database_url: str) -> float | None:
     """Time django-migration-linter 6.0.0 on the same project in a throw-away virtualenv."""
     env_dir = root / ".dml-venv"
@@ -179,10 +202,13 @@ def main() -> int:
     server = get_server()
     from django.db import connections
 
-    TemplateCache(server_for_django(connections["default"].settings_dict)).clear()
+    cache = TemplateCache(server_for_django(connections["default"].settings_dict))
+    cache.clear()
     print(f"PostgreSQL {server.version()} ({server.source}), Django {django.get_version()}")
 
     cold = run_lint("bench", "--all")
+    cache.clear()
+    cold_process = run_lint_process(tmp, server.conninfo(), "bench", "--all")
     for n in range(MIGRATIONS + 1, MIGRATIONS + NEW + 1):
         (app / "migrations" / f"{n:04d}_m.py").write_text(migration_source(n))
     if "--profile" in sys.argv:
@@ -196,6 +222,7 @@ def main() -> int:
         profile.disable()
         pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
     print(f"safemigrations, {MIGRATIONS} migrations, cold cache : {cold:6.2f} s")
+    print(f"  same, as its own process (start-up included)   : {cold_process:6.2f} s")
     print(f"safemigrations, --since with {NEW} new, warm cache  : {warm:6.2f} s (target < 1 s)")
 
     dml = None
@@ -207,6 +234,7 @@ def main() -> int:
     if dml is not None:
         print(f"django-migration-linter 6.0.0, {MIGRATIONS} migrations   : {dml:6.2f} s")
         print(f"ratio cold safemigrations / django-migration-linter : {cold / dml:.1f}x")
+        print(f"ratio, both as processes                          : {cold_process / dml:.1f}x")
     print("(django-migration-linter's published figure: 2.4 s for 150 migrations, empty database)")
     return 0
 
