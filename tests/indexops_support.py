@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.migrations.state import ProjectState
 
 from safemigrations.db import catalog
-from safemigrations.testing.locks import LockRecorder
+from safemigrations.testing.locks import LockRecorder, LockRecording
 from safemigrations.testing.migrator import Migrator
 
 APP = "indexops"
@@ -115,7 +115,7 @@ def hold_writer(conninfo: str, seconds: float, after_column: str | None = None) 
 
 
 @contextmanager
-def recording_locks(conninfo: str) -> Iterator[LockRecorder]:
+def recording_locks(conninfo: str) -> Iterator[LockRecording]:
     """The locks Django's connection holds inside the block, sampled from ``pg_locks``."""
     with connection.cursor() as cur:
         cur.execute("SELECT pg_backend_pid()")

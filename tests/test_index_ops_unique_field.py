@@ -20,6 +20,7 @@ from tests.indexops_support import (
     APP,
     MEMBER,
     constraints,
+    hold_writer,
     indexes,
     recording_locks,
     run_backwards,
@@ -66,9 +67,11 @@ def test_leaves_the_schema_djangos_alter_field_leaves(
 def test_builds_concurrently_without_blocking_writes(app: Migrator, test_db_conninfo: str) -> None:
     app.migrate(APP, "0003")
     with recording_locks(test_db_conninfo) as recording:
+        holder = hold_writer(test_db_conninfo, 0.5)  # the build waits for it: locks are seen
         run_forwards(
             AddUniqueConstraintConcurrently("member", field="email"), state_at(app, "0003")
         )
+    holder.join()
     modes = recording.modes_on(MEMBER)
     assert "ShareLock" not in modes  # no plain CREATE [UNIQUE] INDEX
     assert "ShareUpdateExclusiveLock" in modes

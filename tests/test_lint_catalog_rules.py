@@ -101,7 +101,8 @@ def test_foreign_key_index_rule_in_plain_sql(version: int) -> None:
         'CREATE INDEX "t_p_idx" ON "t" ("p_id", "id");'
     )
     assert not [f for f in lint_sql_text(indexed, pg_version=version) if f.rule == "SM213"]
-    partial = indexed.replace('("p_id", "id");', '("p_id") WHERE "p_id" IS NOT NULL;')
+    # A predicate the lookup `p_id = $1` cannot prove: the index does not serve it.
+    partial = indexed.replace('("p_id", "id");', '("p_id") WHERE "id" > 0;')
     (hit,) = [f for f in lint_sql_text(partial, pg_version=version) if f.rule == "SM213"]
     assert hit.line == 2  # anchored at the ADD CONSTRAINT
     trailing = indexed.replace('("p_id", "id");', '("id", "p_id");')
@@ -133,6 +134,16 @@ def test_statement_timeout_rule_follows_set_and_reset() -> None:
     assert [f for f in lint_sql_text(local, pg_version=16) if f.rule == "SM965"]
     concurrent = 'CREATE INDEX CONCURRENTLY "i" ON "b" ("x");'  # SHARE UPDATE EXCLUSIVE only
     assert not [f for f in lint_sql_text(concurrent, pg_version=16) if f.rule == "SM965"]
+    # SetNotNull's steps: VALIDATE takes SHARE UPDATE EXCLUSIVE, and SET NOT NULL skips its
+    # scan once a validated CHECK (x IS NOT NULL) exists.
+    set_not_null = (
+        'ALTER TABLE "b" ADD CONSTRAINT "b_x_nn" CHECK ("x" IS NOT NULL) NOT VALID;\n'
+        'ALTER TABLE "b" VALIDATE CONSTRAINT "b_x_nn";\n'
+        'ALTER TABLE "b" ALTER COLUMN "x" SET NOT NULL;'
+    )
+    assert not [f for f in lint_sql_text(set_not_null, pg_version=16) if f.rule == "SM965"]
+    unchecked = 'ALTER TABLE "b" ALTER COLUMN "x" SET NOT NULL;'
+    assert [f for f in lint_sql_text(unchecked, pg_version=16) if f.rule == "SM965"]
 
 
 def test_text_report_shows_each_tables_own_lock() -> None:
@@ -241,3 +252,37 @@ def test_type_change_with_check_rescans_on_postgresql(pg_server: Server) -> None
         assert _scans(conn, widen) == 0
         conn.execute("ALTER TABLE b ADD CONSTRAINT b_t CHECK (title <> '')")
         assert _scans(conn, widen) >= 1
+
+
+FK_TABLES = (
+    "CREATE TABLE p (id bigint PRIMARY KEY);\n"
+    "CREATE TABLE c (id bigint PRIMARY KEY, p_id bigint);\n"
+    "ALTER TABLE c ADD CONSTRAINT c_p_fk FOREIGN KEY (p_id) REFERENCES p (id) NOT VALID;\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("index", "reported"),
+    [
+        ("CREATE INDEX c_p_ix ON c (p_id);", False),
+        # A sparse foreign key's usual index: every `p_id = $1` lookup can use it.
+        ("CREATE INDEX c_p_ix ON c (p_id) WHERE p_id IS NOT NULL;", False),
+        ("CREATE INDEX c_p_ix ON c (p_id) WHERE id > 5;", True),
+        ("", True),
+    ],
+)
+def test_fk_index_rule_accepts_a_not_null_partial_index(index: str, reported: bool) -> None:
+    findings = lint_sql_text("SET lock_timeout = '1s';\n" + FK_TABLES + index, pg_version=16)
+    assert ("SM213" in {f.rule for f in findings}) is reported
+
+
+def test_snapshot_counts_a_not_null_partial_index_as_usable(pg_server: Server) -> None:
+    with scratch_database("snap_partial", pg_server) as name, pg_server.connect(name) as conn:
+        conn.execute(FK_TABLES)
+        conn.execute("CREATE INDEX c_nn ON c (p_id) WHERE p_id IS NOT NULL")
+        conn.execute("CREATE INDEX c_other ON c (p_id) WHERE id > 5")
+        with conn.cursor() as cur:
+            snap = read_snapshot(cur)
+    by_name = {i.name: i for i in snap.indexes}
+    assert by_name["c_nn"].partial is False
+    assert by_name["c_other"].partial is True

@@ -142,8 +142,10 @@ def test_safe_chain_has_no_django_level_finding(scenario) -> None:
 
 
 @pytest.mark.django_db
-def test_second_run_starts_from_the_cached_template(scenario) -> None:
+def test_second_run_starts_from_the_cached_template(scenario, monkeypatch) -> None:
     keys = scenario("safe")
+    # Keep the base template even when applying it is quicker than copying it on this machine.
+    monkeypatch.setattr("safemigrations.lint.collect.keep_base_template", lambda *_: True)
     first = collect(keys[2:4]).stats
     second = collect(keys[2:4]).stats
     assert second.template_hit
@@ -153,6 +155,13 @@ def test_second_run_starts_from_the_cached_template(scenario) -> None:
     without_cache = collect(keys[2:4], use_cache=False).stats
     assert not without_cache.template_hit
     assert without_cache.applied > 2
+
+
+def test_base_template_is_kept_only_when_applying_costs_more_than_a_copy() -> None:
+    from safemigrations.lint.collect import keep_base_template
+
+    assert keep_base_template(1.2, 0.3)
+    assert not keep_base_template(0.1, 0.3)
 
 
 @pytest.mark.django_db

@@ -263,9 +263,11 @@ class _Replay:
         base_key = self.digest(base)
         template = self.cache.lookup(base_key) if self.cache and base else None
         name = scratch_name("smlint")
+        started_copy = time.perf_counter()
         create_database(
             self.server, name, template=template, file_copy=result.server_version >= 150000
         )
+        copy_seconds = time.perf_counter() - started_copy
         try:
             with django_alias(self.settings, name, alias=self.database) as alias:
                 state = ProjectState(real_apps=self.loader.unmigrated_apps)
@@ -274,8 +276,11 @@ class _Replay:
                     state = self.state_after(base)
                     self.done.extend(base)
                 else:
+                    started_base = time.perf_counter()
                     state = self.apply_all(base, state, alias)
-                    if self.cache and base and not self.failed:
+                    base_seconds = time.perf_counter() - started_base
+                    keep = keep_base_template(base_seconds, copy_seconds)
+                    if self.cache and base and not self.failed and keep:
                         close_alias(alias)
                         self.stats.templates_saved += self.cache.save(name, base_key)
                 wanted = set(targets)
@@ -434,6 +439,13 @@ class _Replay:
                 state = before.clone()
         migration.mutate_state(state, preserve=False)
         return state, failure
+
+
+def keep_base_template(apply_seconds: float, copy_seconds: float) -> bool:
+    """Whether to keep the schema before the targets as a template: only when applying those
+    migrations took longer than copying a database does on this server (the scratch database's
+    own creation is the measure), so a template never costs the next run more than it saves."""
+    return apply_seconds > copy_seconds
 
 
 def _reachable(graph: Any, starts: Iterable[Key], *, forwards: bool) -> set[Key]:

@@ -32,7 +32,9 @@ WHERE c.relkind IN ('r', 'p') AND c.relnamespace = ANY({_SEARCH_PATH})
 UNION ALL
 SELECT 'i', i.indrelid::int8, NULL, ic.relname::text, NULL,
        (i.indkey::int2[])[0:i.indnkeyatts - 1], NULL,
-       i.indpred IS NOT NULL OR NOT i.indisvalid
+       NOT i.indisvalid OR (i.indpred IS NOT NULL AND pg_get_expr(i.indpred, i.indrelid)
+         IS DISTINCT FROM format('(%I IS NOT NULL)', (SELECT a.attname FROM pg_attribute a
+           WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[0])))
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 WHERE ic.relnamespace = ANY({_SEARCH_PATH})
@@ -48,7 +50,8 @@ WHERE (con.contype = 'f' OR (con.contype = 'c' AND con.convalidated))
 @dataclass(frozen=True)
 class IndexInfo:
     """An index: its table, key columns in order (``""`` for an expression), and whether it
-    cannot back a foreign key lookup (partial, or left INVALID by a failed concurrent build)."""
+    cannot back a foreign key lookup (left INVALID by a failed concurrent build, or partial with
+    a predicate other than ``leading_column IS NOT NULL``)."""
 
     name: str
     table: str

@@ -100,7 +100,7 @@ def defined_by(facts: StatementFacts) -> Defined:
                 node.idxname or "",
                 short(relname(node.relation)),
                 cols,
-                node.whereClause is not None,
+                node.whereClause is not None and not _is_not_null_of(node.whereClause, cols[:1]),
             )
         )
     elif isinstance(node, ast.DropStmt):
@@ -111,9 +111,21 @@ def defined_by(facts: StatementFacts) -> Defined:
     return out
 
 
+def _is_not_null_of(where: Any, columns: tuple[str, ...]) -> bool:
+    """True for ``WHERE col IS NOT NULL`` on the index's leading column: such a partial index
+    still finds every row a foreign key lookup (``col = $1``) can match."""
+    if not columns or not isinstance(where, ast.NullTest):
+        return False
+    if where.nulltesttype != enums.NullTestType.IS_NOT_NULL:
+        return False
+    arg = where.arg
+    fields = getattr(arg, "fields", None) if isinstance(arg, ast.ColumnRef) else None
+    return bool(fields) and getattr(fields[-1], "sval", None) == columns[0]
+
+
 def covers(index: IndexInfo, fk: ForeignKeyInfo) -> bool:
     """True when ``index`` can find the rows of ``fk``'s table that reference a parent row: not
-    partial, and its leading key columns are exactly the foreign key's columns."""
+    partial with another predicate, and its leading key columns are exactly the foreign key's columns."""
     n = len(fk.columns)
     return (
         index.table == fk.table

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from safemigrations.lint.locks import LockMode, blocks_text
 from safemigrations.lint.model import Severity
 from safemigrations.lint.rules.base import Hit, LintContext, Rule
-from safemigrations.lint.sql import StatementFacts
+from safemigrations.lint.sql import Action, StatementFacts, short
 
 
 class MissingStatementTimeout(Rule):
@@ -46,28 +46,38 @@ class MissingStatementTimeout(Rule):
         """Report the first long statement holding a write-blocking lock on an existing table."""
         if ctx.statement_timeout_set or ctx.rule_memory.get(self.id):
             return
-        for table in sorted(stmt.rewrites | stmt.scans | stmt.index_builds):
-            mode = stmt.locks.get(table)
-            if mode is None or mode < LockMode.SHARE or ctx.is_new_table(table):
+        for action in stmt.actions:
+            work = self._work(action, ctx)
+            mode = stmt.locks.get(action.table)
+            if work is None or mode is None or mode < LockMode.SHARE:
                 continue
-            if table in stmt.created:
+            if ctx.is_new_table(action.table) or action.table in stmt.created:
                 continue
-            work = (
-                "a rewrite"
-                if table in stmt.rewrites
-                else "an index build"
-                if table in stmt.index_builds
-                else "a full scan"
-            )
             ctx.rule_memory[self.id] = True
             yield Hit(
                 params={
-                    "work": work.capitalize(),
-                    "table": table,
+                    "work": work,
+                    "table": action.table,
                     "mode": mode.label,
                     "blocks": blocks_text(mode),
                 },
                 lock=mode.label,
-                tables=[table],
+                tables=[action.table],
             )
             return
+
+    @staticmethod
+    def _work(action: Action, ctx: LintContext) -> str | None:
+        """What long work the action does on its table, or None."""
+        if action.rewrites:
+            return "A rewrite"
+        if action.builds_index:
+            return "An index build"
+        if not action.scans:
+            return None
+        # SET NOT NULL skips its scan when a validated CHECK (col IS NOT NULL) exists.
+        if action.kind == "set_not_null" and (
+            (short(action.table), action.column) in ctx.not_null_checks
+        ):
+            return None
+        return "A full scan"
