@@ -128,7 +128,7 @@ def migrate_bounds_lock_waits() -> bool:
 
 #: Rules about re-running an interrupted step, which safemigrations' own operations handle (they
 #: check ``pg_index.indisvalid`` / ``pg_constraint`` before each step and finish a half-done one).
-RESUMABLE_RULES = frozenset({"SM103"})
+RESUMABLE_RULES = frozenset({"SM103", "SM966"})
 
 
 def drop_handled_by_operation(findings: list[Finding], operations: Sequence[Any]) -> list[Finding]:

@@ -120,7 +120,9 @@ def _is_not_null_of(where: Any, columns: tuple[str, ...]) -> bool:
         return False
     arg = where.arg
     fields = getattr(arg, "fields", None) if isinstance(arg, ast.ColumnRef) else None
-    return bool(fields) and getattr(fields[-1], "sval", None) == columns[0]
+    if not fields:
+        return False
+    return bool(getattr(fields[-1], "sval", None) == columns[0])
 
 
 def covers(index: IndexInfo, fk: ForeignKeyInfo) -> bool:
