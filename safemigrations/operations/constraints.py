@@ -32,6 +32,7 @@ from safemigrations.operations.resolve import (
     get_field,
     get_foreign_key,
     get_model,
+    state_field,
 )
 
 #: Lock modes that block writes; VALIDATE must not run while its transaction holds one.
@@ -47,24 +48,6 @@ def _action(on_delete: Any) -> str:
 
 def _on_delete_label(on_delete: Any) -> str:
     return str(getattr(on_delete, "__name__", None) or on_delete)
-
-
-def _model_state_field(state: ProjectState, app_label: str, model_name: str, name: str) -> Any:
-    """The field ``name`` of a model in the migration state, with errors naming what exists."""
-    model_state = state.models.get((app_label, model_name.lower()))
-    if model_state is None:
-        known = sorted(m for (app, m) in state.models if app == app_label)
-        raise OperationTargetError(
-            f"Model {app_label}.{model_name} does not exist in the migration state. "
-            f"Models of {app_label!r}: {', '.join(known) or '(none)'}."
-        )
-    field = model_state.fields.get(name)
-    if field is None:
-        raise OperationTargetError(
-            f"Model {app_label}.{model_name} has no field {name!r}. "
-            f"Its fields: {', '.join(sorted(model_state.fields))}."
-        )
-    return field
 
 
 def _bound_copy(field: Any, **changes: Any) -> Any:
@@ -220,7 +203,7 @@ class AddDBCascadeConstraint(_ModelOperation):
         return super().reduce(operation, app_label)
 
     def state_forwards(self, app_label: str, state: ProjectState) -> None:
-        field = _model_state_field(state, app_label, self.model_name, self.name)
+        field = state_field(state, app_label, self.model_name, self.name)
         label = f"{app_label}.{self.model_name}.{self.name}"
         if self.m2m_side is not None and not field.many_to_many:
             raise OperationTargetError(
@@ -492,7 +475,7 @@ class AddConstraintNotValid(_ModelOperation):
             state.add_constraint(app_label, self.model_name_lower, self.constraint)
             return
         assert self.field is not None
-        field = _model_state_field(state, app_label, self.model_name, self.field)
+        field = state_field(state, app_label, self.model_name, self.field)
         if not (field.many_to_one or field.one_to_one):
             raise OperationTargetError(
                 f"{app_label}.{self.model_name}.{self.field} is a {type(field).__name__}, not a "

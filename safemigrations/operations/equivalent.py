@@ -20,7 +20,7 @@ from django.db.migrations.state import ModelState, ProjectState
 from django.utils.functional import cached_property
 
 from .base import SafeOperation
-from .resolve import OperationTargetError
+from .resolve import state_field, state_model
 
 #: Databases the operations support: PostgreSQL (safe steps), SQLite (Django's own operations).
 SUPPORTED_VENDORS = ("postgresql", "sqlite")
@@ -109,25 +109,12 @@ class DjangoEquivalentOperation(SafeOperation):
     # -- helpers ---------------------------------------------------------------------------
 
     def model_state(self, app_label: str, state: ProjectState) -> ModelState:
-        """The model's state, or an error that names the model."""
-        try:
-            return state.models[app_label, self.model_name_lower]
-        except KeyError:
-            raise OperationTargetError(
-                f"{self.__class__.__name__}: there is no model {app_label}.{self.model_name} "
-                "at this point of the migrations. Check model_name= and the migration's "
-                "dependencies."
-            ) from None
+        """The model's state, or an error that lists the app's models."""
+        return state_model(state, app_label, self.model_name, self.__class__.__name__)
 
     def state_field(self, app_label: str, state: ProjectState, name: str) -> models.Field:
-        """Field ``name`` of the model's state, or an error listing the fields there are."""
-        fields = self.model_state(app_label, state).fields
-        if name not in fields:
-            raise OperationTargetError(
-                f"{self.__class__.__name__}: model {app_label}.{self.model_name} has no field "
-                f"{name!r} at this point of the migrations (fields: {', '.join(fields)})."
-            )
-        return fields[name]
+        """Field ``name`` of the model's state, or an error listing what exists."""
+        return state_field(state, app_label, self.model_name, name, self.__class__.__name__)  # type: ignore[no-any-return]
 
 
 def field_with(field: models.Field, **changes: Any) -> models.Field:

@@ -10,10 +10,45 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.migrations.state import ModelState, ProjectState
 
 
 class OperationTargetError(ValueError):
     """An operation names a model, field or constraint that does not exist or does not fit."""
+
+
+def state_model(
+    state: ProjectState, app_label: str, model_name: str, operation: str = ""
+) -> ModelState:
+    """Model ``app_label.model_name`` of a migration state, or an error listing the app's models."""
+    model_state = state.models.get((app_label, model_name.lower()))
+    if model_state is None:
+        known = sorted(m for (app, m) in state.models if app == app_label)
+        raise OperationTargetError(
+            f"{operation + ': ' if operation else ''}there is no model {app_label}.{model_name} "
+            f"at this point of the migrations. Models of {app_label!r}: "
+            f"{', '.join(known) or '(none)'}. Check model_name= and the migration's dependencies."
+        )
+    return model_state
+
+
+def state_field(
+    state: ProjectState, app_label: str, model_name: str, name: str, operation: str = ""
+) -> Any:
+    """Field ``name`` of model ``app_label.model_name`` in a migration state (unrendered).
+
+    A missing model or field is an :class:`OperationTargetError` that lists the models of the
+    app, or the fields of the model, as they are at this point of the migrations.
+    """
+    model_state = state_model(state, app_label, model_name, operation)
+    field = model_state.fields.get(name)
+    if field is None:
+        raise OperationTargetError(
+            f"{operation + ': ' if operation else ''}model {app_label}.{model_name} has no field "
+            f"{name!r}. Its fields: {', '.join(sorted(model_state.fields))} (at this point of the "
+            "migrations)."
+        )
+    return field
 
 
 def get_model(apps: Any, app_label: str, model_name: str) -> type[models.Model]:
