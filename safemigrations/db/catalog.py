@@ -238,28 +238,6 @@ def _unquote(name: str | None) -> str | None:
     return name
 
 
-def column_types(cursor: Cursor) -> dict[str, dict[str, str]]:
-    """``{table: {column: type}}`` for every table and partitioned table in the search path.
-
-    One query for the whole schema: the linter snapshots it before each migration it replays, to
-    know the type a column had before an ``ALTER COLUMN … TYPE``.
-    """
-    cursor.execute(
-        """
-        SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
-        FROM pg_class c
-        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-        WHERE c.relkind IN ('r', 'p') AND c.relnamespace = ANY(
-            SELECT oid FROM pg_namespace WHERE nspname = ANY(current_schemas(false)))
-        ORDER BY c.relname, a.attnum
-        """
-    )
-    result: dict[str, dict[str, str]] = {}
-    for table, column, sql_type in cursor.fetchall():
-        result.setdefault(table, {})[column] = sql_type
-    return result
-
-
 @dataclass(frozen=True)
 class Relation:
     """A relation of the search path: its ``relkind`` and current storage file number."""
@@ -287,18 +265,3 @@ def relations(cursor: Cursor) -> dict[str, Relation]:
         row[0]: Relation(name=row[0], kind=row[1], filenode=None if row[2] is None else int(row[2]))
         for row in cursor.fetchall()
     }
-
-
-def index_tables(cursor: Cursor) -> dict[str, str]:
-    """``{index: table}`` for every index in the search path (to know what DROP INDEX locks)."""
-    cursor.execute(
-        """
-        SELECT ic.relname, tc.relname
-        FROM pg_index i
-        JOIN pg_class ic ON ic.oid = i.indexrelid
-        JOIN pg_class tc ON tc.oid = i.indrelid
-        WHERE ic.relnamespace = ANY(
-            SELECT oid FROM pg_namespace WHERE nspname = ANY(current_schemas(false)))
-        """
-    )
-    return {row[0]: row[1] for row in cursor.fetchall()}

@@ -758,14 +758,9 @@ def is_transaction_control(sql: str) -> bool:
 
 
 def _split_parsed(sql: str) -> list[tuple[str, Any]]:
-    """Split like :func:`split_statements`, keeping each piece's AST (parsed once, here)."""
+    """Split with the linter's own splitter, keeping each piece's AST (parsed once, here)."""
     pieces = split_sql(sql).pieces
     return [(p.text, p.node) for p in pieces] or [(sql.strip(), None)]
-
-
-def split_statements(sql: str) -> list[str]:
-    """Split a string holding several statements (the linter's own splitter)."""
-    return [piece.text for piece in split_sql(sql).pieces] or [sql.strip()]
 
 
 def _describe(operation: Any) -> str:

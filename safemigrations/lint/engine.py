@@ -254,7 +254,6 @@ def _enter_transaction(ctx: LintContext, stmt: Statement) -> None:
 def _learn(ctx: LintContext, facts: StatementFacts) -> None:
     """Update what the context knows after ``facts`` ran (rules saw the state before it)."""
     stmt = facts.statement
-    ctx.statement_count += 1
     ctx.last_statement = stmt
     node = facts.node
     if node is None:

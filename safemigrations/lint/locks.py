@@ -133,16 +133,6 @@ def blocks_text(mode: LockMode) -> str:
     return "blocks only ACCESS EXCLUSIVE schema changes"
 
 
-def blocks_reads(mode: LockMode) -> bool:
-    """True when a plain ``SELECT`` waits for ``mode``."""
-    return conflicts(mode, LockMode.ACCESS_SHARE)
-
-
-def blocks_writes(mode: LockMode) -> bool:
-    """True when ``INSERT``/``UPDATE``/``DELETE`` wait for ``mode``."""
-    return conflicts(mode, LockMode.ROW_EXCLUSIVE)
-
-
 def strongest(*modes: LockMode | None) -> LockMode | None:
     """The strongest of the given modes (None when none is given)."""
     present = [m for m in modes if m is not None]

@@ -23,8 +23,3 @@ def is_not_null_check_column(con: Any) -> str | None:
         if fields and isinstance(fields[-1], str):
             return fields[-1]
     return None
-
-
-def column_of(action: Any) -> str:
-    """The column an action is about, or an empty string."""
-    return action.column or ""

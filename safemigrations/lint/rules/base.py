@@ -100,7 +100,6 @@ class LintContext:
     in_explicit_transaction: bool = False
     # The statement that opened the explicit transaction still open, if any.
     open_transaction: Statement | None = None
-    statement_count: int = 0
     last_statement: Statement | None = None
     # Private memory of individual rules, keyed by rule id (see :meth:`rule_state`).
     rule_memory: dict[str, Any] = field(default_factory=dict)
