@@ -230,3 +230,18 @@ def test_lock_matrix() -> None:
     assert "SELECT" not in blocked_traffic(LockMode.SHARE)
     assert LockMode.parse("AccessExclusiveLock") is LockMode.ACCESS_EXCLUSIVE
     assert LockMode.ACCESS_EXCLUSIVE.pg_locks_name == "AccessExclusiveLock"
+
+
+def test_session_lock_timeout_bounds_waits_until_sql_turns_it_off() -> None:
+    """Under safemigrations' ``migrate`` the session already has a lock_timeout."""
+    from safemigrations.lint.config import LintConfig
+
+    sql = 'ALTER TABLE "shop_book" ADD COLUMN "notes" text NULL;'
+    plain = lint_sql_text(sql, pg_version=16)
+    assert "SM962" in {f.rule for f in plain}
+    bounded = lint_sql_text(sql, pg_version=16, config=LintConfig(session_lock_timeout=True))
+    assert "SM962" not in {f.rule for f in bounded}
+    turned_off = lint_sql_text(
+        "SET lock_timeout = 0;\n" + sql, pg_version=16, config=LintConfig(session_lock_timeout=True)
+    )
+    assert "SM962" in {f.rule for f in turned_off}

@@ -64,6 +64,11 @@ class LintConfig:
     exclude_apps: frozenset[str] = frozenset()
     fail_on: Severity = Severity.ERROR
     target_pg_version: int | None = None
+    #: The statements run on a session that already has ``lock_timeout`` set, as every statement
+    #: of safemigrations' ``migrate`` does (``SAFEMIGRATIONS["MIGRATE_LOCK_WAITS"]``): rules about
+    #: lock waits without a timeout then judge them as bounded (a ``SET lock_timeout = 0`` in the
+    #: SQL still counts).
+    session_lock_timeout: bool = False
 
     def is_enabled(self, rule_id: str, rule_name: str = "") -> bool:
         """False when the rule's id or name is in ``disabled``."""

@@ -173,6 +173,7 @@ def _lint(
         schema=ChainedSchema(learned, schema),
         config=config,
         learned=learned,
+        lock_timeout_set=config.session_lock_timeout,
     )
     rules = active_rules(config, pg_version)
     findings: list[Finding] = []

@@ -74,6 +74,8 @@ def lint_collected(
     collected: CollectedMigration, *, config: LintConfig, pg_version: int
 ) -> list[Finding]:
     """The findings of one collected migration, superseded and suppressed ones removed."""
+    if migrate_bounds_lock_waits() and not config.session_lock_timeout:
+        config = config.merged(session_lock_timeout=True)
     ctx = MigrationContext(
         app=collected.app,
         name=collected.name,
@@ -87,8 +89,6 @@ def lint_collected(
         collected=collected,
     )
     findings = drop_handled_by_operation(drop_superseded(lint_migration(ctx)), ctx.operations)
-    if migrate_bounds_lock_waits():
-        findings = [f for f in findings if f.rule not in MIGRATE_BOUNDED_RULES]
     findings = suppress.apply(
         findings, collected.migration, app=collected.app, name=collected.name, config=config
     )
@@ -109,12 +109,6 @@ def drop_superseded(findings: list[Finding]) -> list[Finding]:
         for other in superseding.get(f.rule, ()):
             covered.add((other, f.app, f.migration, f.operation_index))
     return [f for f in findings if (f.rule, f.app, f.migration, f.operation_index) not in covered]
-
-
-#: Rules about unbounded lock waits, which safemigrations' ``migrate`` bounds for every statement
-#: it runs (``SAFEMIGRATIONS["MIGRATE_LOCK_WAITS"]``, on by default).
-#: (The brief-lock rules only report statements run without ``lock_timeout``.)
-MIGRATE_BOUNDED_RULES = frozenset({"SM962", "SM212", "SM704", "SM705", "SM706", "SM707"})
 
 
 def migrate_bounds_lock_waits() -> bool:
