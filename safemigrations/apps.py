@@ -11,6 +11,6 @@ class SafeMigrationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import deletion
+        from . import ondelete
 
-        deletion.install()
+        ondelete.install()
