@@ -121,7 +121,7 @@ def safe_autodetector(base: type[MigrationAutodetector]) -> type[MigrationAutode
 def makemigrations_autodetector() -> type[MigrationAutodetector]:
     """The autodetector of the ``makemigrations`` command that wins in this project."""
     command = load_command_class(get_commands()["makemigrations"], "makemigrations")
-    detector: type[MigrationAutodetector] = command.autodetector  # type: ignore[attr-defined]
+    detector: type[MigrationAutodetector] = getattr(command, "autodetector", MigrationAutodetector)
     return detector
 
 

@@ -1,0 +1,15 @@
+"""Prints the lock_timeout its statements run under: bounded by safemigrations' migrate or not."""
+
+from django.db import migrations
+
+
+def show_lock_timeout(apps, schema_editor):
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        print(f"shop: lock_timeout={cursor.fetchone()[0]}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0001_initial")]
+
+    operations = [migrations.RunPython(show_lock_timeout, migrations.RunPython.noop)]
