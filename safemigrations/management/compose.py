@@ -108,7 +108,7 @@ class DelegatingCommand:
 
 
 @functools.cache
-def safe_autodetector(base: type[MigrationAutodetector]) -> type[MigrationAutodetector]:
+def safe_autodetector(base: Any) -> type[MigrationAutodetector]:
     """``base`` with safemigrations' rewriters: one class per ``base`` (``commands.E001``
     compares the classes of ``migrate`` and ``makemigrations`` by identity)."""
     from safemigrations.autodetector import SafeMigrationAutodetector
@@ -116,6 +116,49 @@ def safe_autodetector(base: type[MigrationAutodetector]) -> type[MigrationAutode
     if base is MigrationAutodetector or issubclass(base, SafeMigrationAutodetector):
         return SafeMigrationAutodetector if base is MigrationAutodetector else base
     return type(f"Safe{base.__name__}", (SafeMigrationAutodetector, base), {})
+
+
+class _AutodetectorAttribute:
+    """Base of the ``autodetector`` attributes of safemigrations' mixins: computed when read
+    (the class depends on the other commands of the project), never assigned."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.mixin, self.name = owner, name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> type[MigrationAutodetector]:
+        raise NotImplementedError
+
+    def __set__(self, instance: Any, value: type[MigrationAutodetector]) -> None:
+        raise AttributeError(f"{self.mixin.__name__}.autodetector is computed; it cannot be set.")
+
+    def below(self, instance: Any, owner: type) -> type[MigrationAutodetector]:
+        """The attribute of the classes after the mixin in ``owner``'s MRO (Django's command's
+        ``MigrationAutodetector``, or the project's own)."""
+        mro = owner.__mro__
+        for klass in mro[mro.index(self.mixin) + 1 :]:
+            if self.name in klass.__dict__:
+                value = klass.__dict__[self.name]
+                if not isinstance(value, type) and hasattr(value, "__get__"):
+                    value = value.__get__(instance, owner)
+                detector: type[MigrationAutodetector] = value
+                return detector
+        return MigrationAutodetector
+
+
+class SafeAutodetectorAttribute(_AutodetectorAttribute):
+    """``makemigrations``' ``autodetector``: the command's own with safemigrations' rewriters."""
+
+    def __get__(self, instance: Any, owner: type | None = None) -> type[MigrationAutodetector]:
+        below: Any = self.below(instance, owner or type(instance))
+        return safe_autodetector(below)
+
+
+class MakemigrationsAutodetectorAttribute(_AutodetectorAttribute):
+    """``migrate``'s ``autodetector``: the one of the ``makemigrations`` that wins, whichever app
+    owns it (Django's ``commands.E001`` wants the very same class on both commands)."""
+
+    def __get__(self, instance: Any, owner: type | None = None) -> type[MigrationAutodetector]:
+        return makemigrations_autodetector()
 
 
 def makemigrations_autodetector() -> type[MigrationAutodetector]:

@@ -82,6 +82,15 @@ def lint_written(
     importlib.invalidate_caches()  # the new files must be importable
     config = lint_config()
     loader = MigrationLoader(None, ignore_no_migrations=True)
+    gone = [key for key in keys if key not in loader.disk_migrations]
+    if gone:  # another makemigrations in the chain (django-migration-linter's) deleted them
+        command.stdout.write(
+            "--lint: not linted, no longer on disk: "
+            + ", ".join(f"{app}.{name}" for app, name in gone)
+        )
+        keys = [key for key in keys if key not in gone]
+        if not keys:
+            return
     result = lint_migrations(keys, config=config, loader=loader)
     names = ", ".join(f"{app}.{name}" for app, name in keys)
     command.stdout.write(command.style.MIGRATE_HEADING(f"Linting {names}:"))

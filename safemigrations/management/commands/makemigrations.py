@@ -13,12 +13,13 @@ this command runs that one with :class:`SafeMakemigrationsMixin` on top (see
         ...
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.management.commands.makemigrations import Command as DjangoMakemigrationsCommand
+from django.db.migrations.autodetector import MigrationAutodetector
 
 from safemigrations.autodetect.writer import SafeMigrationWriter, writing_with
-from safemigrations.management.compose import DelegatingCommand, safe_autodetector
+from safemigrations.management.compose import DelegatingCommand, SafeAutodetectorAttribute
 from safemigrations.management.lint_support import lint_written
 
 
@@ -29,10 +30,11 @@ class SafeMakemigrationsMixin:
     Put it before Django's (or your) ``makemigrations`` ``Command`` in the bases.
     """
 
-    @property
-    def autodetector(self) -> Any:
-        """The autodetector of the command below, with safemigrations' rewriters."""
-        return safe_autodetector(super().autodetector)  # type: ignore[misc]
+    #: The autodetector of the command below, with safemigrations' rewriters.
+    if TYPE_CHECKING:  # what Django's command declares; computed when read (a descriptor)
+        autodetector: ClassVar[type[MigrationAutodetector]]
+    else:
+        autodetector = SafeAutodetectorAttribute()
 
     def add_arguments(self, parser: Any) -> None:
         super().add_arguments(parser)  # type: ignore[misc]
@@ -58,7 +60,7 @@ class SafeMakemigrationsMixin:
             return super().write_migration_files(changes, *args, **kwargs)  # type: ignore[misc]
 
 
-class Command(DelegatingCommand, SafeMakemigrationsMixin, DjangoMakemigrationsCommand):  # type: ignore[override]
+class Command(DelegatingCommand, SafeMakemigrationsMixin, DjangoMakemigrationsCommand):
     """Django's ``makemigrations`` (or the next app's) with :class:`SafeMakemigrationsMixin`."""
 
     command_name = "makemigrations"

@@ -21,16 +21,20 @@ A project's own command can also inherit the mixin::
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.management.base import CommandError, CommandParser, OutputWrapper
 from django.core.management.commands import migrate as django_migrate
 from django.db import connections
+from django.db.migrations.autodetector import MigrationAutodetector
 
 from safemigrations import conf
 from safemigrations.db.locks import LockPolicy, LockRetriesExhausted
 from safemigrations.lockwaits import bounded_lock_waits, retrying_executor_class
-from safemigrations.management.compose import DelegatingCommand, makemigrations_autodetector
+from safemigrations.management.compose import (
+    DelegatingCommand,
+    MakemigrationsAutodetectorAttribute,
+)
 from safemigrations.operations.base import NonAtomicMigrationRequired
 
 
@@ -62,11 +66,11 @@ class SafeMigrateMixin:
         "--lock-retries times (an atomic migration is retried whole)."
     )
 
-    @property
-    def autodetector(self) -> Any:
-        """The ``makemigrations`` command's, whichever app owns it: Django's ``commands.E001``
-        wants the very same class on both commands."""
-        return makemigrations_autodetector()
+    #: The ``makemigrations`` command's, whichever app owns it (``commands.E001``).
+    if TYPE_CHECKING:  # what Django's command declares; computed when read (a descriptor)
+        autodetector: ClassVar[type[MigrationAutodetector]]
+    else:
+        autodetector = MakemigrationsAutodetectorAttribute()
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)  # type: ignore[misc]
@@ -134,7 +138,7 @@ class SafeMigrateMixin:
                 logger.removeHandler(handler)
 
 
-class Command(DelegatingCommand, SafeMigrateMixin, django_migrate.Command):  # type: ignore[override]
+class Command(DelegatingCommand, SafeMigrateMixin, django_migrate.Command):
     """Django's ``migrate`` (or the next app's) with :class:`SafeMigrateMixin`."""
 
     command_name = "migrate"

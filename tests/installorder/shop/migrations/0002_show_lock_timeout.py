@@ -1,4 +1,9 @@
-"""Prints the lock_timeout its statements run under: bounded by safemigrations' migrate or not."""
+"""Prints the lock_timeout its statements run under: bounded by safemigrations' migrate or not.
+
+On stderr: the command's stdout may be a report (``lintmigrations --format json`` replays it).
+"""
+
+import sys
 
 from django.db import migrations
 
@@ -6,7 +11,7 @@ from django.db import migrations
 def show_lock_timeout(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("SHOW lock_timeout")
-        print(f"shop: lock_timeout={cursor.fetchone()[0]}")
+        print(f"shop: lock_timeout={cursor.fetchone()[0]}", file=sys.stderr)
 
 
 class Migration(migrations.Migration):

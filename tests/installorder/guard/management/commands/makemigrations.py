@@ -1,6 +1,6 @@
 """The project's own ``makemigrations``: announces itself, with its own autodetector."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.management.commands.makemigrations import Command as MakemigrationsCommand
 from django.db.migrations.autodetector import MigrationAutodetector
@@ -11,7 +11,7 @@ class GuardAutodetector(MigrationAutodetector):
 
 
 class Command(MakemigrationsCommand):
-    autodetector = GuardAutodetector
+    autodetector: ClassVar[type[MigrationAutodetector]] = GuardAutodetector
 
     def handle(self, *app_labels: Any, **options: Any) -> None:
         self.stdout.write("guard: makemigrations checked")
