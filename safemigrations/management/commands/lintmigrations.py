@@ -23,7 +23,12 @@ from safemigrations.lint.report import FORMATS, render
 from safemigrations.lint.report.text import summary
 from safemigrations.lint.trace import MigrationTracer, render_trace
 from safemigrations.management.checks import lintmigrations_note
-from safemigrations.management.lint_support import fail_if_needed, lint_config, style_hook
+from safemigrations.management.lint_support import (
+    fail_if_needed,
+    lint_config,
+    scratch_databases_allowed,
+    style_hook,
+)
 
 
 class Command(BaseCommand):
@@ -97,14 +102,15 @@ class Command(BaseCommand):
         if options["trace"]:
             server, _ = scratch_server(options["database"])
             observer = MigrationTracer(server, config.target_pg_version or 14)
-        result = lint_migrations(
-            keys,
-            config=config,
-            database=options["database"],
-            use_cache=not options["no_cache"],
-            observer=observer,
-            loader=loader,
-        )
+        with scratch_databases_allowed(options["database"]):
+            result = lint_migrations(
+                keys,
+                config=config,
+                database=options["database"],
+                use_cache=not options["no_cache"],
+                observer=observer,
+                loader=loader,
+            )
         self.report(result, options)
         fail_if_needed(result.findings, config)
 

@@ -28,7 +28,11 @@ from safemigrations.lint.collect import CollectedMigration, is_transaction_contr
 from safemigrations.lint.model import Finding, Statement
 from safemigrations.lint.project import lint_migrations
 from safemigrations.management.compose import DelegatingCommand
-from safemigrations.management.lint_support import fail_if_needed, lint_config
+from safemigrations.management.lint_support import (
+    fail_if_needed,
+    lint_config,
+    scratch_databases_allowed,
+)
 
 
 class SafeSqlmigrateMixin:
@@ -94,7 +98,10 @@ class SafeSqlmigrateMixin:
         )
         loader = MigrationLoader(None, ignore_no_migrations=True, replace_migrations=False)
         key = targets.by_name(loader, options["app_label"], options["migration_name"])
-        result = lint_migrations([key], config=config, database=options["database"], loader=loader)
+        with scratch_databases_allowed(options["database"]):
+            result = lint_migrations(
+                [key], config=config, database=options["database"], loader=loader
+            )
         assert result.collection is not None
         for collected in result.collection.migrations:
             self.write_linted(collected, result.by_migration.get(collected.key, []))
