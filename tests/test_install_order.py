@@ -2,10 +2,11 @@
 django-migration-linter (issue 12).
 
 The project is ``tests/installorder``: ``guard`` overrides ``makemigrations`` (with its own
-autodetector), ``deploy`` overrides ``migrate``, ``legacy`` has a ``makemigrations`` that does not
-subclass Django's, ``shop`` has models with a pending change and a migration that prints the
-``lock_timeout`` it runs under. The user's scenarios run as ``python -m django ...`` in a fresh
-process against the real PostgreSQL; the class-level facts are checked in process.
+autodetector), ``deploy`` overrides ``migrate`` and ``sqlmigrate``, ``legacy`` has a
+``makemigrations`` that does not subclass Django's, ``shop`` has models with a pending change and
+a migration that prints the ``lock_timeout`` it runs under. The user's scenarios run as
+``python -m django ...`` in a fresh process against the real PostgreSQL; the class-level facts
+are checked in process.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ from safemigrations.db.scratch import scratch_database
 from safemigrations.db.server import Server
 from safemigrations.management.commands.makemigrations import SafeMakemigrationsMixin
 from safemigrations.management.commands.migrate import SafeMigrateMixin
+from safemigrations.management.commands.sqlmigrate import SafeSqlmigrateMixin
 from safemigrations.management.compose import providers
 from tests.installorder.deploy.management.commands.migrate import Command as DeployMigrate
+from tests.installorder.deploy.management.commands.sqlmigrate import Command as DeploySqlmigrate
 from tests.installorder.guard.management.commands.makemigrations import (
     Command as GuardMakemigrations,
 )
@@ -129,6 +132,10 @@ def test_listed_first_composes_and_has_nothing_to_report() -> None:
         migrate = command("migrate")
         assert isinstance(migrate, DeployMigrate)
         assert isinstance(migrate, SafeMigrateMixin)
+        sqlmigrate = command("sqlmigrate")
+        assert isinstance(sqlmigrate, DeploySqlmigrate)
+        assert isinstance(sqlmigrate, SafeSqlmigrateMixin)
+        assert "--lint" in sqlmigrate.create_parser("manage.py", "sqlmigrate").format_help()
         assert not [i for i in check_ids() if i.startswith("safemigrations.W01")]
         # One composed class per command, not one per lookup.
         assert type(command("migrate")) is type(migrate)
@@ -140,7 +147,8 @@ def test_listed_last_warns_for_each_command_it_cannot_reach() -> None:
         assert {"safemigrations.W010", "safemigrations.W011"} <= set(ids)
         assert GUARD in ids["safemigrations.W010"].msg
         assert "SafeMigrateMixin, MigrateCommand" in ids["safemigrations.W011"].hint
-        assert "safemigrations.W012" not in ids  # sqlmigrate is safemigrations' own
+        assert "safemigrations.W012" in ids
+        assert "SafeSqlmigrateMixin, SqlmigrateCommand" in ids["safemigrations.W012"].hint
 
 
 def test_settings_that_turn_a_feature_off_silence_its_warning(settings: Any) -> None:
