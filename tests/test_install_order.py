@@ -177,6 +177,15 @@ def test_a_project_command_that_inherits_the_mixin_is_used_as_is() -> None:
         SafeMigrate
     )
 
+    class SubclassOfSafemigrations(SafeMigrate):
+        pass
+
+    # A project's subclass of safemigrations' own Command is instantiated as itself.
+    assert type(SubclassOfSafemigrations()) is SubclassOfSafemigrations
+    assert compose.composed(
+        SafeMigrateMixin, SubclassOfSafemigrations, DjangoMigrate, SafeMigrate
+    ) is (SubclassOfSafemigrations)
+
 
 def test_a_command_that_does_not_subclass_djangos_keeps_running_with_a_hint() -> None:
     with installed(SM, LEGACY, SHOP):

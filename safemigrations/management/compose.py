@@ -98,13 +98,13 @@ class DelegatingCommand:
     django_command: type = object
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        target = cls
         if "command_name" in cls.__dict__:  # safemigrations' own Command, not a subclass
             target = delegate(cls, cls.command_name, cls.safe_mixin, cls.django_command)
-            if issubclass(target, cls):  # a project's subclass of this Command
-                return super().__new__(target)
-            if target is not cls:
+            if not issubclass(target, cls):  # another app's command, composed or as it is
                 return target(*args, **kwargs)
-        return super().__new__(cls)
+        # This Command, or a project's subclass of it: Python then calls its __init__.
+        return super(DelegatingCommand, target).__new__(target)
 
 
 @functools.cache
@@ -113,8 +113,10 @@ def safe_autodetector(base: Any) -> type[MigrationAutodetector]:
     compares the classes of ``migrate`` and ``makemigrations`` by identity)."""
     from safemigrations.autodetector import SafeMigrationAutodetector
 
-    if base is MigrationAutodetector or issubclass(base, SafeMigrationAutodetector):
-        return SafeMigrationAutodetector if base is MigrationAutodetector else base
+    if base is MigrationAutodetector:
+        return SafeMigrationAutodetector
+    if issubclass(base, SafeMigrationAutodetector):
+        return base
     return type(f"Safe{base.__name__}", (SafeMigrationAutodetector, base), {})
 
 
