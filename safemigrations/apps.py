@@ -12,5 +12,6 @@ class SafeMigrationsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import ondelete
+        from .management import checks  # noqa: F401  (registers the command checks)
 
         ondelete.install()
