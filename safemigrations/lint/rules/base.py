@@ -136,6 +136,12 @@ class LintContext:
             found = ask(table, constraint) if ask is not None else None
         return found
 
+    def function_volatility(self, name: str) -> str | None:
+        """A function's volatility from the caller's database (``pg_proc``) when one is at hand;
+        None otherwise (the built-in table of :mod:`safemigrations.lint.volatility` answers)."""
+        found = self.ask_schema("function_volatility", None, name)
+        return str(found) if found is not None else None
+
     def ask_schema(self, question: str, default: Any, *args: Any) -> Any:
         """An optional question to the caller's schema knowledge (``foreign_keys``,
         ``indexes``, ``checks_on``): the Django side answers from the scratch catalog, plain SQL
