@@ -1,8 +1,11 @@
 """``python -m safemigrations`` (also the ``safemigrations`` script): lint plain SQL files.
 
 ``safemigrations lint [--format text|json|github|sarif] [--target-pg-version N]
-[--fail-on error|warning] FILE.sql ...`` lints SQL as psql would run it. Exit status: 0 when no
-finding reaches ``--fail-on``, 1 when one does, 2 for usage errors and unreadable files.
+[--fail-on error|warning|info] [--schema DUMP.sql] [--transaction-per-file] [--separately]
+FILE.sql|DIR ...`` lints SQL as psql would run it. Several files (or a directory's ``*.sql``, in
+natural order) are one migration history: each file is judged against the schema the earlier
+ones leave. Exit status: 0 when no finding reaches ``--fail-on``, 1 when one does, 2 for usage
+errors and unreadable files (reported as ``SM003`` findings; the other files are still linted).
 ``safemigrations rules [--format text|markdown|json]`` lists the rules (``docs/rules.md`` is
 generated with ``--format markdown``). Django projects use the management commands instead
 (``lintmigrations``, ``sqlmigrate --lint``), which lint the SQL migrations really run.
@@ -11,9 +14,15 @@ generated with ``--format markdown``). Django projects use the management comman
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from safemigrations.lint.config import LintConfig
+    from safemigrations.lint.model import Finding
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -29,14 +38,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     lint = sub.add_parser("lint", help="lint .sql files ('-' reads standard input)")
-    lint.add_argument("files", nargs="+", metavar="FILE.sql")
+    lint.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE.sql",
+        help="SQL files, or directories of *.sql files, in the order they run",
+    )
     lint.add_argument("--format", choices=FORMATS, default="text")
     lint.add_argument(
         "--target-pg-version",
         metavar="N",
         help="PostgreSQL major version the SQL will run on (default: pyproject, else 14)",
     )
-    lint.add_argument("--fail-on", choices=("error", "warning"), default=None)
+    lint.add_argument("--fail-on", choices=("error", "warning", "info"), default=None)
+    lint.add_argument(
+        "--schema",
+        metavar="DUMP.sql",
+        help="the schema before the first file (pg_dump --schema-only): learned, not linted",
+    )
+    lint.add_argument(
+        "--transaction-per-file",
+        action="store_true",
+        help="each file runs in one transaction (Flyway, sqitch, Rails) unless it has its own "
+        "BEGIN/COMMIT or a statement refused in a transaction block",
+    )
+    lint.add_argument(
+        "--separately",
+        action="store_true",
+        help="lint each file alone instead of as one migration history",
+    )
     lint.add_argument("--config", metavar="PYPROJECT", help="pyproject.toml to read settings from")
     lint.add_argument("--no-color", action="store_true", help="never color text output")
     lint.add_argument("--brief", action="store_true", help="text output without why/fix")
@@ -59,8 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _lint(args: argparse.Namespace) -> int:
     from safemigrations.lint.config import LintConfig, LintConfigError, parse_pg_version
-    from safemigrations.lint.engine import lint_sql_text
-    from safemigrations.lint.model import Finding, Severity
+    from safemigrations.lint.engine import SqlSource, lint_sql_files
+    from safemigrations.lint.model import Severity
     from safemigrations.lint.report import render
     from safemigrations.lint.report.text import ansi, plain
 
@@ -74,25 +104,52 @@ def _lint(args: argparse.Namespace) -> int:
         print(f"safemigrations: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
-    sources: list[tuple[str, str]] = []
-    for name in args.files:
-        try:
-            if name == "-":
-                sources.append(("<stdin>", sys.stdin.read()))
-            else:
-                sources.append((name, Path(name).read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    baseline: list[SqlSource] = []
+    if args.schema:
+        text, problem = _read(args.schema)
+        if problem is not None:
             print(
-                f"safemigrations: error: cannot read {name}: {reason}. "
-                "Pass paths of readable UTF-8 .sql files.",
+                f"safemigrations: error: cannot read the --schema file {args.schema}: {problem}. "
+                "Pass a readable UTF-8 file (pg_dump --schema-only output).",
                 file=sys.stderr,
             )
             return EXIT_USAGE
+        baseline.append(SqlSource(args.schema, text))
 
-    findings: list[Finding] = []
-    for name, text in sources:
-        findings.extend(lint_sql_text(text, file=name, config=config))
+    sources: list[SqlSource] = []
+    unreadable: list[Finding] = []
+    for name in _expand(args.files):
+        text, problem = _read(name)
+        if problem is not None:
+            unreadable.append(_unreadable(name, problem, config))
+            print(
+                f"safemigrations: error: cannot read {name}: {problem}. Pass readable UTF-8 .sql "
+                "files; the other files are linted (SM003 in the report).",
+                file=sys.stderr,
+            )
+        else:
+            sources.append(SqlSource("<stdin>" if name == "-" else name, text))
+
+    findings: list[Finding] = list(unreadable)
+    groups = [[s] for s in sources] if args.separately else [sources]
+    if len(sources) > 1 and not args.separately and args.format == "text":
+        print(
+            f"safemigrations: {len(sources)} files linted as one migration history, in this "
+            "order: " + ", ".join(str(s.name) for s in sources) + ". Each file is judged against "
+            "the schema the earlier files"
+            + (f" and {args.schema}" if args.schema else "")
+            + " leave, learned statically from their SQL (--separately lints each alone).",
+            file=sys.stderr,
+        )
+    for group in groups:
+        findings.extend(
+            lint_sql_files(
+                group,
+                config=config,
+                baseline=baseline,
+                transaction_per_file=args.transaction_per_file,
+            )
+        )
     options: dict[str, object] = {}
     if args.format == "text":
         color = not args.no_color and sys.stdout.isatty()
@@ -100,7 +157,58 @@ def _lint(args: argparse.Namespace) -> int:
     output = render(findings, args.format, **options)
     if output:
         sys.stdout.write(output.rstrip("\n") + "\n")
+    if unreadable:
+        return EXIT_USAGE
     return EXIT_FINDINGS if any(config.fails(f.severity) for f in findings) else EXIT_OK
+
+
+def _expand(names: Sequence[str]) -> list[str]:
+    """The files to lint: each name as given, a directory as its ``*.sql`` files in natural
+    order (``V2__x.sql`` before ``V10__y.sql``)."""
+    out: list[str] = []
+    for name in names:
+        path = Path(name)
+        if name != "-" and path.is_dir():
+            out.extend(str(p) for p in sorted(path.glob("*.sql"), key=_natural_key))
+        else:
+            out.append(name)
+    return out
+
+
+def _natural_key(path: Path) -> list[tuple[int, int | str]]:
+    parts = re.split(r"(\d+)", path.name)
+    return [(0, int(p)) if p.isdigit() else (1, p.lower()) for p in parts]
+
+
+def _read(name: str) -> tuple[str, str | None]:
+    """(text, None), or ("", why the file could not be read)."""
+    try:
+        if name == "-":
+            return sys.stdin.read(), None
+        return Path(name).read_text(encoding="utf-8"), None
+    except UnicodeDecodeError as exc:
+        bad = exc.object[exc.start]
+        return "", f"not UTF-8 text (byte 0x{bad:02x} at offset {exc.start})"
+    except OSError as exc:
+        return "", exc.strerror or str(exc)
+
+
+def _unreadable(name: str, reason: str, config: LintConfig) -> Finding:
+    """The ``SM003`` finding for a file that could not be read."""
+    from safemigrations.lint.model import Finding
+    from safemigrations.lint.rules.base import get_rule
+
+    rule = get_rule("SM003")
+    assert rule is not None
+    return Finding(
+        rule=rule.id,
+        severity=config.severity_for(rule.id, rule.name, rule.severity),
+        message=rule.format_message({"file": name, "reason": reason}),
+        why=rule.why,
+        fix=rule.fix,
+        tables=[],
+        file="<stdin>" if name == "-" else name,
+    )
 
 
 if __name__ == "__main__":
