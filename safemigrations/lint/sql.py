@@ -358,6 +358,14 @@ class _Analyzer:
                 self.f.lock(ref, SRX)
         self.add(action)
 
+    def _not_null_index(self, table: str, con: Any) -> bool:
+        """True when the index of ``USING INDEX`` is known to cover only NOT NULL columns."""
+        columns = getattr(self.known, "index_columns", {}).get(con.indexname or "")
+        is_not_null = getattr(self.known, "is_not_null", None)
+        return bool(columns) and is_not_null is not None and all(
+            c and is_not_null(table, c) for c in columns
+        )
+
     def _function_volatility(self, name: str) -> str | None:
         """A function's class from the knowledge source (a database's ``pg_proc``), if any."""
         ask = getattr(self.known, "function_volatility", None)
@@ -438,6 +446,8 @@ class _Analyzer:
         elif ct in (CT.CONSTR_UNIQUE, CT.CONSTR_PRIMARY):
             kind = "add_unique" if ct == CT.CONSTR_UNIQUE else "add_primary_key"
             using = bool(con.indexname)
+            # PRIMARY KEY USING INDEX scans to set NOT NULL, unless the columns already are.
+            pk_scan = ct == CT.CONSTR_PRIMARY and not (using and self._not_null_index(table, con))
             self.add(
                 Action(
                     kind,
@@ -445,7 +455,7 @@ class _Analyzer:
                     AX,
                     node=con,
                     builds_index=not using,
-                    scans=not using or ct == CT.CONSTR_PRIMARY,
+                    scans=not using or pk_scan,
                     detail=name,
                     not_valid=using,
                 )
