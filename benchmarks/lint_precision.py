@@ -111,6 +111,8 @@ def score(data: Path = DATA) -> Score:
     for case_dir in sorted(p for p in (data / "sequences").iterdir() if p.is_dir()):
         for kind in ("bad", "good"):
             files = sorted((case_dir / kind).glob("*.sql"), key=lambda p: int(p.stem))
+            if not files:
+                continue
             sources = [SqlSource(str(p.relative_to(data)), p.read_text("utf-8")) for p in files]
             found = lint_sql_files(sources, pg_version=PG_VERSION, transaction_per_file=True)
             name = f"{case_dir.name}/{kind}"

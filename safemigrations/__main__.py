@@ -2,6 +2,7 @@
 
 ``safemigrations lint [--format text|json|github|sarif] [--target-pg-version N]
 [--fail-on error|warning|info] [--schema DUMP.sql] [--transaction-per-file] [--separately]
+[--database URL]
 FILE.sql|DIR ...`` lints SQL as psql would run it. Several files (or a directory's ``*.sql``, in
 natural order) are one migration history: each file is judged against the schema the earlier
 ones leave. Exit status: 0 when no finding reaches ``--fail-on``, 1 when one does, 2 for usage
@@ -55,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--schema",
         metavar="DUMP.sql",
         help="the schema before the first file (pg_dump --schema-only): learned, not linted",
+    )
+    lint.add_argument(
+        "--database",
+        metavar="URL",
+        help="a PostgreSQL to read function volatility from (pg_proc); nothing is written",
     )
     lint.add_argument(
         "--transaction-per-file",
@@ -130,6 +136,23 @@ def _lint(args: argparse.Namespace) -> int:
         else:
             sources.append(SqlSource("<stdin>" if name == "-" else name, text))
 
+    schema = None
+    if args.database:
+        try:
+            import psycopg
+
+            from safemigrations.lint.volatility import DatabaseVolatility
+
+            schema = DatabaseVolatility(psycopg.connect(args.database, autocommit=True))
+        except Exception as exc:
+            print(
+                f"safemigrations: error: cannot connect to --database: {exc}. Pass a reachable "
+                "PostgreSQL URL, or leave --database out (a built-in table of PostgreSQL's "
+                "functions is used then).",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+
     findings: list[Finding] = list(unreadable)
     groups = [[s] for s in sources] if args.separately else [sources]
     if len(sources) > 1 and not args.separately and args.format == "text":
@@ -146,6 +169,7 @@ def _lint(args: argparse.Namespace) -> int:
             lint_sql_files(
                 group,
                 config=config,
+                schema=schema,
                 baseline=baseline,
                 transaction_per_file=args.transaction_per_file,
             )

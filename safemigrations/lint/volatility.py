@@ -103,6 +103,31 @@ def pg_proc_lookup(cursor: Any, names: Iterable[str]) -> Lookup:
     return lambda name: classes.get(name.lower())
 
 
+class DatabaseVolatility:
+    """A :class:`~safemigrations.lint.model.SchemaInfo` extra answering ``function_volatility``
+    from a live database's ``pg_proc`` (read only, one query per new function name).
+
+    ``safemigrations lint --database URL`` passes one as the schema, so user and extension
+    functions get their real class instead of "possibly volatile".
+    """
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self._known: dict[str, str | None] = {}
+
+    def function_volatility(self, name: str) -> str | None:
+        """``pg_proc.provolatile`` of ``name`` (``schema.name`` allowed), None when absent."""
+        key = name.lower()
+        if key not in self._known:
+            with self.connection.cursor() as cursor:
+                self._known[key] = pg_proc_lookup(cursor, [key])(key)
+        return self._known[key]
+
+    def column_type(self, table: str, column: str) -> str | None:
+        """Not answered here (the engine learns column types from the SQL)."""
+        return None
+
+
 def called_functions(expr: Any) -> list[str]:
     """The (possibly schema-qualified) names of the functions ``expr`` calls."""
     out = []
