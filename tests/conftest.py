@@ -17,7 +17,6 @@ from safemigrations.db.server import Server, get_server
 from safemigrations.testing.load import ConcurrentLoad
 from safemigrations.testing.migrator import Migrator
 
-
 #: Where PostgreSQL's regression SQL is (``tests/test_lint_corpus.py``): the option or the
 #: environment variable demands it (the test fails when it is missing there); otherwise it is used
 #: when present beside the repository, and the tests that need it are deselected with a note.

@@ -354,9 +354,7 @@ class _Run:
             except Exception as exc:
                 hits = [Hit(message=f"rule {rule.id} failed on this statement: {exc}")]
             for hit in hits:
-                self.findings.append(
-                    _finding(rule, hit, hit.statement or stmt, facts, self.config)
-                )
+                self.findings.append(_finding(rule, hit, hit.statement or stmt, facts, self.config))
         _learn(ctx, facts)
         return facts
 

@@ -362,9 +362,9 @@ class _Analyzer:
         """True when the index of ``USING INDEX`` is known to cover only NOT NULL columns."""
         columns = getattr(self.known, "index_columns", {}).get(con.indexname or "")
         is_not_null = getattr(self.known, "is_not_null", None)
-        return bool(columns) and is_not_null is not None and all(
-            c and is_not_null(table, c) for c in columns
-        )
+        if not columns or is_not_null is None:
+            return False
+        return all(c and is_not_null(table, c) for c in columns)
 
     def _function_volatility(self, name: str) -> str | None:
         """A function's class from the knowledge source (a database's ``pg_proc``), if any."""

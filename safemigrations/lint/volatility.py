@@ -29,6 +29,7 @@ ORDER = ("immutable", "stable", "unknown", "volatile")
 #: ``lookup(name)`` -> ``"immutable"``/``"stable"``/``"volatile"`` or None when it does not know.
 Lookup = Callable[[str], str | None]
 
+
 def builtin_volatility(name: str) -> str | None:
     """The class of a built-in PostgreSQL function (lower-case name), or None when unknown."""
     if name in VOLATILE:

@@ -13,7 +13,12 @@ extensions ``uuid-ossp`` and ``pgcrypto``. Regenerate with::
 
 from __future__ import annotations
 
-IMMUTABLE = frozenset(
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+IMMUTABLE = _words(
     """
 abbrev abs aclcontains acldefault aclinsert aclitemeq aclremove acos acosd acosh any_in any_out
 anyarray_in anycompatible_in anycompatible_out anycompatiblearray_in anycompatiblenonarray_in
@@ -297,10 +302,10 @@ window_rank_support window_row_number_support xid xid8_larger xid8_smaller xid8c
 xid8gt xid8in xid8le xid8lt xid8ne xid8out xid8recv xid8send xideq xideqint4 xidin xidneq
 xidneqint4 xidout xidrecv xidsend xml_is_well_formed_content xml_is_well_formed_document xml_out
 xmlagg xmlcomment xmlconcat2 xmlexists xmlvalidate xpath xpath_exists
-""".split()
+"""
 )
 
-STABLE = frozenset(
+STABLE = _words(
     """
 aclexplode aclitemin aclitemout age anyarray_out anyarray_recv anyarray_send
 anycompatiblearray_out anycompatiblearray_recv anycompatiblearray_send
@@ -413,10 +418,10 @@ to_regrole to_regtype to_timestamp to_tsquery to_tsvector transaction_timestamp 
 ts_headline ts_match_tq ts_match_tt ts_parse ts_token_type ts_typanalyze tsmatchjoinsel
 tsmatchsel txid_current txid_current_if_assigned txid_current_snapshot varcharrecv varcharsend
 version websearch_to_tsquery xml xml_in xml_is_well_formed xml_recv xml_send
-""".split()
+"""
 )
 
-VOLATILE = frozenset(
+VOLATILE = _words(
     """
 amvalidate array_sample array_shuffle bernoulli binary_upgrade_create_empty_extension
 binary_upgrade_set_missing_value binary_upgrade_set_next_array_pg_type_oid
@@ -477,5 +482,5 @@ random_normal set_config setseed setval spghandler suppress_redundant_updates_tr
 timeofday ts_rewrite ts_stat tsvector_update_trigger tsvector_update_trigger_column txid_current
 txid_status unique_key_recheck uuid_generate_v1 uuid_generate_v1mc uuid_generate_v4 uuidv4
 uuidv7
-""".split()
+"""
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from safemigrations.lint.model import Severity
 from safemigrations.lint.rules.base import Hit, LintContext, Rule
@@ -18,8 +19,7 @@ class AddColumnVolatileDefault(Rule):
     severity = Severity.ERROR
     title = "Column added with a volatile default"
     message = (
-        "ADD COLUMN {column} with {kind} default {default} {effect} {table} under ACCESS "
-        "EXCLUSIVE"
+        "ADD COLUMN {column} with {kind} default {default} {effect} {table} under ACCESS EXCLUSIVE"
     )
     why = (
         "Since PostgreSQL 11 a constant, immutable or stable default (`0`, `''`, `pi()`, `now()`, "
@@ -73,7 +73,7 @@ class AddColumnVolatileDefault(Rule):
                 )
 
 
-def expression_text(expr: object) -> str:
+def expression_text(expr: Any) -> str:
     """The default expression as SQL, printed from the parse tree (never cut out of the text)."""
     from pglast.stream import RawStream
 

@@ -20,9 +20,7 @@ class SetLocalOutsideTransaction(Rule):
     name = "set-local-outside-transaction"
     severity = Severity.INFO
     title = "SET LOCAL outside a transaction block does nothing"
-    message = (
-        "{what} runs outside a transaction block, so it has no effect{after}"
-    )
+    message = "{what} runs outside a transaction block, so it has no effect{after}"
     why = (
         "`SET LOCAL` (and `set_config(…, true)`) changes a setting until the end of the current "
         "transaction. Outside `BEGIN … COMMIT` (a SQL file without `BEGIN`, a non-atomic "
@@ -39,8 +37,7 @@ class SetLocalOutsideTransaction(Rule):
         "```"
     )
     unsafe_example = (
-        "SET LOCAL lock_timeout = '3s';\n"
-        'ALTER TABLE "shop_book" ADD COLUMN "notes" text NULL;'
+        'SET LOCAL lock_timeout = \'3s\';\nALTER TABLE "shop_book" ADD COLUMN "notes" text NULL;'
     )
     safe_example = (
         "BEGIN;\n"
