@@ -21,6 +21,7 @@ Usage::
 
     python benchmarks/lint_precision.py            # the counts, and every miss
     python benchmarks/lint_precision.py --corpus ../shared/corpus/pg-regress   # + raw-SQL speed
+    python benchmarks/lint_precision.py --replay "$DATABASE_URL"   # sequences replayed for real
 
 Exit status 1 when a case misses its target.
 """
@@ -33,6 +34,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -100,8 +102,21 @@ def _judge_file(group: str, name: str, text: str, reported: frozenset[str], unsa
     return Case(group, name, expected, reported, ok)
 
 
-def score(data: Path = DATA) -> Score:
-    """Lint all the material and judge every case."""
+def _lint_history(
+    sources: list[SqlSource], replay_url: str | None, **options: Any
+) -> list[Finding]:
+    """Lint one history statically, or replayed on a scratch database of ``replay_url``."""
+    if replay_url is None:
+        return lint_sql_files(sources, pg_version=PG_VERSION, **options)
+    from safemigrations.lint.replay import scratch_replay
+
+    with scratch_replay(replay_url) as replay:
+        return lint_sql_files(sources, pg_version=PG_VERSION, replay=replay, **options)
+
+
+def score(data: Path = DATA, replay_url: str | None = None) -> Score:
+    """Lint all the material and judge every case (sequences and apps replayed on a scratch
+    database of ``replay_url`` when given, else judged statically)."""
     result = Score()
     for group, unsafe in (("django_unsafe", True), ("django_safe", False)):
         for path in sorted((data / group).glob("*.sql")):
@@ -114,7 +129,7 @@ def score(data: Path = DATA) -> Score:
             if not files:
                 continue
             sources = [SqlSource(str(p.relative_to(data)), p.read_text("utf-8")) for p in files]
-            found = lint_sql_files(sources, pg_version=PG_VERSION, transaction_per_file=True)
+            found = _lint_history(sources, replay_url, transaction_per_file=True)
             name = f"{case_dir.name}/{kind}"
             if kind == "bad":
                 expected = expected_rules(sources[0].text) or frozenset()
@@ -129,7 +144,7 @@ def score(data: Path = DATA) -> Score:
     for app in sorted(p for p in (data / "migration_linter").iterdir() if p.is_dir()):
         files = sorted(app.glob("*.sql"))
         sources = [SqlSource(str(p.relative_to(data)), p.read_text("utf-8")) for p in files]
-        found = lint_sql_files(sources, pg_version=PG_VERSION, config=session)
+        found = _lint_history(sources, replay_url, config=session)
         for source in sources:
             expected = expected_rules(source.text) or frozenset()
             group = "migration_linter_unsafe" if expected else "migration_linter_safe"
@@ -153,8 +168,12 @@ def main(argv: list[str] | None = None) -> int:
     """Print the counts (and every miss); exit 1 when a case misses its target."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, help="PostgreSQL regression *.sql directory")
+    parser.add_argument(
+        "--replay", metavar="URL", help="replay sequences on a scratch database of this server"
+    )
     args = parser.parse_args(argv)
-    result = score()
+    result = score(replay_url=args.replay)
+    print(f"sequences judged {'by replay' if args.replay else 'statically'}")
     rows = [
         ("unsafe Django SQL flagged with the intended rule", "django_unsafe"),
         ("safe rewrites with no warning/error beyond the real hazard", "django_safe"),

@@ -2,7 +2,7 @@
 
 ``safemigrations lint [--format text|json|github|sarif] [--target-pg-version N]
 [--fail-on error|warning|info] [--schema DUMP.sql] [--transaction-per-file] [--separately]
-[--database URL]
+[--database URL] [--replay URL]
 FILE.sql|DIR ...`` lints SQL as psql would run it. Several files (or a directory's ``*.sql``, in
 natural order) are one migration history: each file is judged against the schema the earlier
 ones leave. Exit status: 0 when no finding reaches ``--fail-on``, 1 when one does, 2 for usage
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from safemigrations.lint.config import LintConfig
+    from safemigrations.lint.engine import SqlSource
     from safemigrations.lint.model import Finding
 
 EXIT_OK = 0
@@ -63,6 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="a PostgreSQL to read function volatility from (pg_proc); nothing is written",
     )
     lint.add_argument(
+        "--replay",
+        metavar="URL",
+        help="run the files on a scratch database of this PostgreSQL server, so each is judged "
+        "against the real catalog (default: learned statically)",
+    )
+    lint.add_argument(
         "--transaction-per-file",
         action="store_true",
         help="each file runs in one transaction (Flyway, sqitch, Rails) unless it has its own "
@@ -95,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _lint(args: argparse.Namespace) -> int:
     from safemigrations.lint.config import LintConfig, LintConfigError, parse_pg_version
-    from safemigrations.lint.engine import SqlSource, lint_sql_files
+    from safemigrations.lint.engine import SqlSource
     from safemigrations.lint.model import Severity
     from safemigrations.lint.report import render
     from safemigrations.lint.report.text import ansi, plain
@@ -156,24 +163,30 @@ def _lint(args: argparse.Namespace) -> int:
     findings: list[Finding] = list(unreadable)
     groups = [[s] for s in sources] if args.separately else [sources]
     if len(sources) > 1 and not args.separately and args.format == "text":
+        how = (
+            f"replayed on a scratch database of {_redacted(args.replay)}"
+            if args.replay
+            else "learned statically from their SQL"
+        )
         print(
             f"safemigrations: {len(sources)} files linted as one migration history, in this "
             "order: " + ", ".join(str(s.name) for s in sources) + ". Each file is judged against "
             "the schema the earlier files"
             + (f" and {args.schema}" if args.schema else "")
-            + " leave, learned statically from their SQL (--separately lints each alone).",
+            + f" leave, {how} (--separately lints each alone).",
             file=sys.stderr,
         )
-    for group in groups:
-        findings.extend(
-            lint_sql_files(
-                group,
-                config=config,
-                schema=schema,
-                baseline=baseline,
-                transaction_per_file=args.transaction_per_file,
-            )
+    try:
+        for group in groups:
+            findings.extend(_lint_group(group, args, config, schema, baseline))
+    except _ReplayUnavailable as exc:
+        print(
+            f"safemigrations: error: cannot create a scratch database with --replay: {exc}. "
+            "Pass the URL of a PostgreSQL server where you may create databases, or leave "
+            "--replay out (the files are then judged statically).",
+            file=sys.stderr,
         )
+        return EXIT_USAGE
     options: dict[str, object] = {}
     if args.format == "text":
         color = not args.no_color and sys.stdout.isatty()
@@ -184,6 +197,47 @@ def _lint(args: argparse.Namespace) -> int:
     if unreadable:
         return EXIT_USAGE
     return EXIT_FINDINGS if any(config.fails(f.severity) for f in findings) else EXIT_OK
+
+
+class _ReplayUnavailable(Exception):
+    """The ``--replay`` server could not be reached or refused to create a database."""
+
+
+def _lint_group(
+    group: list[SqlSource],
+    args: argparse.Namespace,
+    config: LintConfig,
+    schema: object,
+    baseline: list[SqlSource],
+) -> list[Finding]:
+    """Lint one history, on a fresh scratch database when ``--replay`` asks for one."""
+    from safemigrations.lint.engine import lint_sql_files
+
+    options = {
+        "config": config,
+        "schema": schema,
+        "baseline": baseline,
+        "transaction_per_file": args.transaction_per_file,
+    }
+    if not args.replay:
+        return lint_sql_files(group, **options)  # type: ignore[arg-type]
+    from safemigrations.lint.replay import scratch_replay
+
+    try:
+        context = scratch_replay(args.replay)
+        replay = context.__enter__()
+    except Exception as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+        raise _ReplayUnavailable(reason) from None
+    try:
+        return lint_sql_files(group, replay=replay, **options)  # type: ignore[arg-type]
+    finally:
+        context.__exit__(None, None, None)
+
+
+def _redacted(url: str) -> str:
+    """The server of a connection URL, without its password."""
+    return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", url)
 
 
 def _expand(names: Sequence[str]) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pglast import ast, enums
 
@@ -44,6 +44,9 @@ from safemigrations.lint.sql import (
     walk,
 )
 from safemigrations.lint.sql import short as short_name
+
+if TYPE_CHECKING:
+    from safemigrations.lint.replay import Replay
 
 TX = enums.TransactionStmtKind
 _OPENING = {TX.TRANS_STMT_BEGIN, TX.TRANS_STMT_START}
@@ -114,6 +117,7 @@ def lint_sql_files(
     schema: SchemaInfo | None = None,
     baseline: Sequence[SqlSource] = (),
     transaction_per_file: bool = False,
+    replay: Replay | None = None,
 ) -> list[Finding]:
     """Lint SQL files as one migration history, in order.
 
@@ -128,25 +132,37 @@ def lint_sql_files(
     unless the file has its own ``BEGIN``/``COMMIT`` or holds a statement PostgreSQL refuses
     inside a transaction block (``CREATE INDEX CONCURRENTLY``, ``VACUUM``, …), which the
     tools then run without one.
+
+    ``replay`` (a :class:`~safemigrations.lint.replay.Replay` on a scratch database) runs the
+    baseline and each file after linting it, and judges each file against the catalog read just
+    before it; when a statement fails there, an ``SM004`` note says where, and the later files
+    are judged statically.
     """
     config = config or LintConfig()
     version = pg_version or config.pg_version()
     known = _Baseline(schema) if baseline else schema
     run = _Run(version, known, config)
     tx_id = 0
+    findings: list[Finding] = []
     for source in baseline:
-        items, _notes, tx_id = _sql_items(source, tx_id, wrap=False)
+        items, _notes, tx_id, _wrap = _sql_items(source, tx_id, wrap=False)
         run.start_file()
         for stmt, node in items:
             facts = run.feed(stmt, node, check=False)
             if isinstance(known, _Baseline) and facts is not None:
                 known.learn(facts)
-    findings: list[Finding] = []
+        replay = _replayed(replay, items, False, findings, config)
     for source in sources:
-        items, notes, tx_id = _sql_items(source, tx_id, wrap=transaction_per_file)
+        items, notes, tx_id, wrapped = _sql_items(source, tx_id, wrap=transaction_per_file)
         run.start_file()
+        if replay is not None:
+            assert isinstance(run.ctx.schema, ChainedSchema)
+            run.ctx.schema.fallback = replay.knowledge()
         for stmt, node in items:
             run.feed(stmt, node)
+        replay = _replayed(replay, items, wrapped, findings, config)
+        if replay is None and isinstance(run.ctx.schema, ChainedSchema):
+            run.ctx.schema.fallback = known
         if config.is_enabled(META_RULE, "psql-meta-command"):
             findings.extend(_meta_finding(note, source.name, config) for note in notes)
     findings.extend(run.finish())
@@ -188,6 +204,40 @@ class _Baseline:
         return self.fallback.column_type(table, column) if self.fallback is not None else None
 
 
+REPLAY_RULE = "SM004"
+
+
+def _replayed(
+    replay: Replay | None,
+    items: Sequence[tuple[Statement, Any]],
+    wrap: bool,
+    findings: list[Finding],
+    config: LintConfig,
+) -> Replay | None:
+    """Run a file on the replay database; on failure report it and stop replaying (None)."""
+    if replay is None:
+        return None
+    failure = replay.run(items, wrap=wrap)
+    if failure is None:
+        return replay
+    from safemigrations.lint.rules.base import get_rule
+
+    rule = get_rule(REPLAY_RULE)
+    if rule is not None and config.is_enabled(rule.id, rule.name):
+        anchor = next((s for s, _n in items if failure.startswith(f"{s.file}:{s.line}:")), None)
+        findings.append(
+            Finding.located_at(
+                anchor or Statement(sql=""),
+                rule=rule.id,
+                severity=config.severity_for(rule.id, rule.name, rule.severity),
+                message=rule.format_message({"failure": failure}),
+                why=rule.why,
+                fix=rule.fix,
+            )
+        )
+    return None
+
+
 def _meta_finding(note: Any, file: str | None, config: LintConfig) -> Finding:
     return Finding(
         rule=META_RULE,
@@ -204,9 +254,10 @@ def _meta_finding(note: Any, file: str | None, config: LintConfig) -> Finding:
 
 def _sql_items(
     source: SqlSource, tx_id: int, *, wrap: bool
-) -> tuple[list[tuple[Statement, Any]], list[Any], int]:
+) -> tuple[list[tuple[Statement, Any]], list[Any], int, bool]:
     """The statements of one file with their transaction flags (``wrap``: the whole file is one
-    transaction, see :func:`lint_sql_files`), the split notes, and the last transaction id."""
+    transaction, see :func:`lint_sql_files`), the split notes, the last transaction id, and
+    whether the file is really wrapped."""
     split = split_sql(source.text)
     parsed = []
     for piece in split.pieces:
@@ -240,7 +291,7 @@ def _sql_items(
         items.append((stmt, node if node is not None else _PARSE_FAILED))
         if closing:
             in_tx = False
-    return items, split.notes, tx_id
+    return items, split.notes, tx_id, wrap
 
 
 def _refused_in_transaction(node: Any) -> bool:
