@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -423,3 +424,20 @@ def test_the_material_meets_its_targets_when_replayed(pg_server: Server) -> None
     replayed = score(replay_url=pg_server.conninfo())
     assert [(c.group, c.name, sorted(c.reported)) for c in replayed.misses()] == []
     assert len(replayed.of("sequences_good")) >= 10
+
+
+# -- the Django side -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_contrib_add_index_concurrently_gets_a_note_not_a_warning(settings: Any) -> None:
+    from django.db.migrations.loader import MigrationLoader
+
+    from safemigrations.lint.project import lint_migrations
+
+    settings.MIGRATION_MODULES = {"lintdj": "tests.testapps.lintdj.scenarios.safe"}
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    keys = [k for k in loader.graph.forwards_plan(("lintdj", "0002_book_title_index"))]
+    findings = lint_migrations([k for k in keys if k[0] == "lintdj"][-1:]).findings
+    assert findings, "django.contrib.postgres' AddIndexConcurrently is linted"
+    assert {(f.rule, f.severity) for f in findings} == {("SM103", Severity.INFO)}
