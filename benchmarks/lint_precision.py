@@ -102,21 +102,26 @@ def _judge_file(group: str, name: str, text: str, reported: frozenset[str], unsa
     return Case(group, name, expected, reported, ok)
 
 
-def _lint_history(
-    sources: list[SqlSource], replay_url: str | None, **options: Any
-) -> list[Finding]:
-    """Lint one history statically, or replayed on a scratch database of ``replay_url``."""
-    if replay_url is None:
+def _lint_history(sources: list[SqlSource], replay: Any, **options: Any) -> list[Finding]:
+    """Lint one history statically, or replayed on the scratch database of ``replay``."""
+    if replay is None:
         return lint_sql_files(sources, pg_version=PG_VERSION, **options)
-    from safemigrations.lint.replay import scratch_replay
-
-    with scratch_replay(replay_url) as replay:
-        return lint_sql_files(sources, pg_version=PG_VERSION, replay=replay, **options)
+    replay.reset()
+    return lint_sql_files(sources, pg_version=PG_VERSION, replay=replay, **options)
 
 
 def score(data: Path = DATA, replay_url: str | None = None) -> Score:
     """Lint all the material and judge every case (sequences and apps replayed on a scratch
     database of ``replay_url`` when given, else judged statically)."""
+    if replay_url is None:
+        return _score(data, None)
+    from safemigrations.lint.replay import scratch_replay
+
+    with scratch_replay(replay_url) as replay:
+        return _score(data, replay)
+
+
+def _score(data: Path, replay: Any) -> Score:
     result = Score()
     for group, unsafe in (("django_unsafe", True), ("django_safe", False)):
         for path in sorted((data / group).glob("*.sql")):
@@ -129,7 +134,7 @@ def score(data: Path = DATA, replay_url: str | None = None) -> Score:
             if not files:
                 continue
             sources = [SqlSource(str(p.relative_to(data)), p.read_text("utf-8")) for p in files]
-            found = _lint_history(sources, replay_url, transaction_per_file=True)
+            found = _lint_history(sources, replay, transaction_per_file=True)
             name = f"{case_dir.name}/{kind}"
             if kind == "bad":
                 expected = expected_rules(sources[0].text) or frozenset()
@@ -144,7 +149,7 @@ def score(data: Path = DATA, replay_url: str | None = None) -> Score:
     for app in sorted(p for p in (data / "migration_linter").iterdir() if p.is_dir()):
         files = sorted(app.glob("*.sql"))
         sources = [SqlSource(str(p.relative_to(data)), p.read_text("utf-8")) for p in files]
-        found = _lint_history(sources, replay_url, config=session)
+        found = _lint_history(sources, replay, config=session)
         for source in sources:
             expected = expected_rules(source.text) or frozenset()
             group = "migration_linter_unsafe" if expected else "migration_linter_safe"

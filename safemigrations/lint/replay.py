@@ -42,6 +42,13 @@ class Replay:
         self.connection = connection
         self.failure: str | None = None
 
+    def reset(self) -> None:
+        """Start an empty history again on the same database (``public`` schema recreated),
+        cheaper than a new database per history."""
+        self.failure = None
+        self.connection.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        self.connection.execute("CREATE SCHEMA public")
+
     def knowledge(self) -> ReplaySchema:
         """What the catalog holds now (before the next file)."""
         with self.connection.cursor() as cursor:
