@@ -441,3 +441,18 @@ def test_contrib_add_index_concurrently_gets_a_note_not_a_warning(settings: Any)
     findings = lint_migrations([k for k in keys if k[0] == "lintdj"][-1:]).findings
     assert findings, "django.contrib.postgres' AddIndexConcurrently is linted"
     assert {(f.rule, f.severity) for f in findings} == {("SM103", Severity.INFO)}
+
+
+def test_a_real_pg_dump_is_a_baseline() -> None:
+    # schema.sql is `pg_dump --schema-only` (PostgreSQL 15) of a database with a validated
+    # CHECK (isbn IS NOT NULL) inside CREATE TABLE, a varchar(50) title and foreign keys.
+    folder = DATA / "lint_precision" / "baseline"
+    baseline = [SqlSource("schema.sql", (folder / "schema.sql").read_text())]
+    files = [
+        SqlSource(p.name, p.read_text())
+        for p in (folder / "V2__isbn_not_null.sql", folder / "V3__isbn_unique.sql")
+    ]
+    found = lint_sql_files(files, pg_version=16, baseline=baseline)
+    assert [f.rule for f in found if f.severity.rank >= 1] == []
+    alone = {f.rule for f in lint_sql_files(files, pg_version=16) if f.severity.rank >= 1}
+    assert {"SM401", "SM501"} <= alone

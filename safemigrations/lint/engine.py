@@ -543,12 +543,22 @@ def _learn_not_null(ctx: LintContext, node: Any) -> None:
                 keys = list(ctx.index_columns.get(con.indexname, ()))
             ctx.not_null_columns.update((table, k) for k in keys if k)
 
+    def check(table: str, con: Any) -> None:
+        # A validated CHECK (col IS NOT NULL) in CREATE TABLE (pg_dump writes them there).
+        if isinstance(con, ast.Constraint) and con.contype == CT.CONSTR_CHECK:
+            name = is_not_null_check_column(con)
+            if name and not con.skip_validation:
+                ctx.not_null_checks.add((table, name))
+
     if isinstance(node, ast.CreateStmt):
         table = short_name(relname(node.relation))
         for elt in node.tableElts or ():
             if isinstance(elt, ast.ColumnDef):
                 column(table, elt)
+                for con in elt.constraints or ():
+                    check(table, con)
             primary_key(table, elt)
+            check(table, elt)
     elif isinstance(node, ast.AlterTableStmt):
         table = short_name(relname(node.relation))
         for cmd in node.cmds or ():
