@@ -122,6 +122,7 @@ def test_info_in_every_output_format(capsys: pytest.CaptureFixture[str]) -> None
     assert summary(findings).startswith(f"{len(findings) - len(info)} finding")
     assert f"{warnings} warning" in summary(findings)
     assert summary(findings).endswith(f"{len(info)} note{'s' if len(info) != 1 else ''} (info)")
+    assert summary(info) == f"No findings; {len(info)} note{'s' if len(info) != 1 else ''} (info)"
 
 
 # -- SQL files as a sequence -----------------------------------------------------------------

@@ -106,7 +106,7 @@ def summary(findings: Sequence[Finding]) -> str:
     notes = counts.pop(Severity.INFO, 0)
     parts = [f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n]
     total = len(findings) - notes
-    head = f"{total} finding{'s' if total != 1 else ''}"
+    head = f"{total} finding{'s' if total != 1 else ''}" if total else "No findings"
     if parts:
         head += ": " + ", ".join(parts)
     if notes:
