@@ -97,13 +97,21 @@ def lock_text(f: Finding) -> str:
 
 
 def summary(findings: Sequence[Finding]) -> str:
-    """``3 findings: 1 error, 2 warnings`` (or ``No findings.``)."""
+    """``3 findings: 1 error, 2 warnings`` (or ``No findings.``); notes (``info``) are counted
+    apart, since they are advice that never fails a run by default: ``1 finding: 1 warning;
+    2 notes (info)``."""
     if not findings:
         return "No findings."
     counts = {s: sum(1 for f in findings if f.severity == s) for s in Severity}
+    notes = counts.pop(Severity.INFO, 0)
     parts = [f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n]
-    total = len(findings)
-    return f"{total} finding{'s' if total != 1 else ''}: {', '.join(parts)}"
+    total = len(findings) - notes
+    head = f"{total} finding{'s' if total != 1 else ''}" if total else "No findings"
+    if parts:
+        head += ": " + ", ".join(parts)
+    if notes:
+        head += f"; {notes} note{'s' if notes != 1 else ''} (info)"
+    return head
 
 
 def _cut(text: str, width: int) -> str:

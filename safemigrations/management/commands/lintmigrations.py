@@ -80,7 +80,7 @@ class Command(BaseCommand):
             action="store_true",
             help="Also report the locks each statement really took (read from pg_locks).",
         )
-        parser.add_argument("--fail-on", choices=["error", "warning"], default=None)
+        parser.add_argument("--fail-on", choices=["error", "warning", "info"], default=None)
         parser.add_argument(
             "--database",
             default=DEFAULT_DB_ALIAS,

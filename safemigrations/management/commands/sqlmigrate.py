@@ -57,7 +57,7 @@ class SafeSqlmigrateMixin:
             "with the linter's findings under each statement.",
         )
         parser.add_argument("--target-pg-version", metavar="N", default=None)
-        parser.add_argument("--fail-on", choices=["error", "warning"], default=None)
+        parser.add_argument("--fail-on", choices=["error", "warning", "info"], default=None)
 
     def handle(self, *args: Any, **options: Any) -> str | None:
         if options["lint"]:
