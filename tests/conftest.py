@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import django
@@ -18,13 +17,12 @@ from safemigrations.testing.load import ConcurrentLoad
 from safemigrations.testing.migrator import Migrator
 
 #: Where PostgreSQL's regression SQL is (``tests/test_lint_corpus.py``): the option or the
-#: environment variable demands it (the test fails when it is missing there); otherwise it is used
-#: when present beside the repository, and the tests that need it are deselected with a note.
+#: environment variable demands it (the test fails when it is missing there); without either the
+#: tests that need it are deselected with a note, so a fresh clone's suite needs nothing beside it.
 PG_REGRESS_ENV = "SAFEMIGRATIONS_PG_REGRESS_DIR"
-PG_REGRESS_BESIDE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "pg-regress"
 _HOW_TO_RUN = (
     f"set {PG_REGRESS_ENV}=<dir of PostgreSQL's src/test/regress/sql/*.sql> (or pass "
-    "--pg-regress-dir DIR); CI uses ../shared/corpus/pg-regress"
+    "--pg-regress-dir DIR), as .ci/run does"
 )
 
 
@@ -42,8 +40,6 @@ def pytest_configure(config: pytest.Config) -> None:
     demanded = config.getoption("--pg-regress-dir") or os.environ.get(PG_REGRESS_ENV)
     if demanded:
         os.environ[PG_REGRESS_ENV] = str(demanded)
-    elif PG_REGRESS_BESIDE.is_dir():
-        os.environ[PG_REGRESS_ENV] = str(PG_REGRESS_BESIDE)
     config.stash[_CORPUS_KEY] = os.environ.get(PG_REGRESS_ENV)
     config.stash[_DESELECTED_KEY] = 0
 
