@@ -295,14 +295,19 @@ def retry_lock_waits(
             found = blockers()
             delay = policy.delay(number)
             elapsed = clock() - start
-            if number > policy.retries or elapsed + delay + policy.timeout(number + 1) > policy.total:
+            if (
+                number > policy.retries
+                or elapsed + delay + policy.timeout(number + 1) > policy.total
+            ):
                 raise LockRetriesExhausted(
                     description, policy, found, attempts=number, elapsed=elapsed, reason=reason
                 ) from exc
             logger.warning(
                 "%s: %s after %gs (attempt %d of %d at most); %s %s in %.2fs.",
                 description,
-                "lock wait timed out" if reason == LOCK_WAIT_FAILURES[LOCK_NOT_AVAILABLE] else reason,
+                "lock wait timed out"
+                if reason == LOCK_WAIT_FAILURES[LOCK_NOT_AVAILABLE]
+                else reason,
                 policy.timeout(number),
                 number,
                 policy.retries + 1,
