@@ -377,9 +377,12 @@ class LockWaits:
 
     def set_lock_timeout(self, value: str) -> None:
         """Make the session's ``lock_timeout`` ``value`` (no round trip when it already is)."""
-        if self._set_on is not None and self._set_on is self.connection.connection:
-            if self._value == value:
-                return
+        if (
+            self._set_on is not None
+            and self._set_on is self.connection.connection
+            and self._value == value
+        ):
+            return
         if self._previous is None:
             self._previous = str(self._raw("SHOW lock_timeout")[0])
         self._raw("SELECT set_config('lock_timeout', %s, false)", [value])

@@ -16,8 +16,8 @@ from django.db import NotSupportedError, transaction
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.operations.base import Operation
 
-from safemigrations.db import activity, progress
 from safemigrations.conf import setting
+from safemigrations.db import activity, progress
 from safemigrations.db.locks import LockPolicy, LockWaits, current_policy, session_setting
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser, OutputWrapper
@@ -209,7 +209,5 @@ class Command(django_migrate.Command):
             yield
         finally:
             if connection.connection is not None:
-                try:
+                with suppress(DatabaseError):
                     activity.set_application_name(connection, previous)
-                except DatabaseError:
-                    pass
