@@ -280,3 +280,27 @@ def test_database_errors_are_a_message_on_the_command_line(
     assert traced.returncode == 1
     assert "Traceback" in traced.stderr
     migrator.migrate(APP, "zero")
+
+
+def test_a_step_waits_for_an_orphan_on_its_table(
+    migrator: Any, test_db_conninfo: str, settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Without the migrate lock, the step itself finds the killed run's backend and waits."""
+    reference = uninterrupted(migrator)
+    prepare(migrator, "0003")
+    caplog.set_level("WARNING", logger="safemigrations")
+    settings.SAFEMIGRATIONS = {"MIGRATE_LOCK": False}
+    with blocking(test_db_conninfo, *SNAPSHOT) as blocker:
+        proc = start_migrate(test_db_conninfo, APP, "0004")
+        killed_backend = kill_when_running(
+            proc, test_db_conninfo, APP, "CREATE INDEX CONCURRENTLY%"
+        )
+        blocker.release_after(1.0)
+        migrator.migrate(APP, verbosity=1)
+    waits = [r.getMessage() for r in caplog.records if "earlier migrate" in r.getMessage()]
+    assert waits, "the step must say what it waits for"
+    assert f"pid {killed_backend}" in waits[0]
+    assert "CREATE INDEX CONCURRENTLY" in waits[0]
+    assert not backend_alive(test_db_conninfo, killed_backend)
+    assert snapshot() == reference
+    migrator.migrate(APP, "zero")
