@@ -70,6 +70,7 @@ class Orphan:
     seconds: float | None
 
     def describe(self) -> str:
+        """pid, application_name, state, running time and the statement, on one line."""
         query = " ".join(self.query.split())
         if len(query) > 160:
             query = query[:157] + "..."

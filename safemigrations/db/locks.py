@@ -130,6 +130,7 @@ class Blocker:
     application_name: str | None = None
 
     def describe(self) -> str:
+        """pid, application_name, state, transaction age, lock and statement, on one line."""
         age = (
             f", transaction open {self.transaction_seconds:.1f}s"
             if self.transaction_seconds
@@ -438,7 +439,7 @@ class LockWaits:
         if self.connection.vendor != "postgresql":
             return fn()
         if self.depth:
-            if policy is None or policy.lock_timeout_sql == self._value:
+            if policy is None or policy == self.policy:
                 return fn()
             # An operation's own lock_timeout= inside an atomic migration's attempt.
             with session_setting(self.connection, "lock_timeout", policy.lock_timeout_sql):

@@ -52,6 +52,7 @@ class Holder:
     seconds: float | None
 
     def describe(self) -> str:
+        """pid, application_name, state, for how long, and the statement, on one line."""
         query = " ".join((self.query or "").split())
         if len(query) > 160:
             query = query[:157] + "..."
@@ -61,6 +62,7 @@ class Holder:
 
     @property
     def is_safemigrations(self) -> bool:
+        """True for a backend of safemigrations' ``migrate`` (by its application_name)."""
         return (self.application_name or "").startswith("safemigrations ")
 
 
