@@ -66,33 +66,61 @@ def prepare(migrator: Any, before: str) -> None:
         migrator.migrate(APP, before)
 
 
-#: (migration to stop, migration before it, blocker's statements, statement to kill it in,
-#:  whether the killed run's backend outlives the process until the blocker ends)
-KILL_POINTS = [
-    ("0002", "0001", ["LOCK TABLE faults_entry IN ROW EXCLUSIVE MODE"], "%NOT VALID%", False),
-    ("0002", "0001", [READ_ENTRY], "%DROP CONSTRAINT%", False),
-    ("0003", "0002", [READ_ENTRY], "DROP INDEX CONCURRENTLY%", True),
-    ("0004", "0003", SNAPSHOT, "CREATE INDEX CONCURRENTLY%", True),
-    ("0005", "0004", [READ_ENTRY], "%CHECK%NOT VALID%", False),
-]
+def run_earlier_steps(migrator: Any, migration: str, *markers: str) -> None:
+    """Run the statements of ``migration`` that contain ``markers``, as an earlier run did."""
+    statements = [
+        line
+        for line in migrator.sqlmigrate(APP, migration).splitlines()
+        if any(marker in line for marker in markers)
+    ]
+    assert len(statements) == len(markers), statements
+    with connection.cursor() as cur:
+        for sql in statements:
+            cur.execute(sql)
 
 
-@pytest.mark.parametrize(
-    ("target", "before", "blocker_sql", "query", "orphan"),
-    KILL_POINTS,
-    ids=["fk-add-not-valid", "fk-swap", "drop-index", "create-index", "not-null-check"],
-)
-def test_sigkill_then_rerun_converges(
-    migrator: Any,
-    test_db_conninfo: str,
-    target: str,
-    before: str,
-    blocker_sql: list[str],
-    query: str,
-    orphan: bool,
-) -> None:
+#: id: (migration to stop, migration before it, statements of it an earlier interrupted run
+#: already made, blocker's statements, statement to kill it in, whether the killed run's
+#: backend outlives the process until the blocker ends)
+KILL_POINTS = {
+    "fk-add-not-valid": (
+        "0002",
+        "0001",
+        (),
+        ["LOCK TABLE faults_entry IN ROW EXCLUSIVE MODE"],
+        "%NOT VALID%",
+        False,
+    ),
+    "fk-validate": (
+        "0002",
+        "0001",
+        ("NOT VALID",),
+        ["LOCK TABLE faults_entry IN SHARE UPDATE EXCLUSIVE MODE"],
+        "%VALIDATE CONSTRAINT%",
+        False,
+    ),
+    "fk-swap": ("0002", "0001", (), [READ_ENTRY], "%DROP CONSTRAINT%", False),
+    "drop-index": ("0003", "0002", (), [READ_ENTRY], "DROP INDEX CONCURRENTLY%", True),
+    "create-index": ("0004", "0003", (), SNAPSHOT, "CREATE INDEX CONCURRENTLY%", True),
+    "not-null-check": ("0005", "0004", (), [READ_ENTRY], "%CHECK%NOT VALID%", False),
+    "not-null-set": (
+        "0005",
+        "0004",
+        ("NOT VALID", "VALIDATE"),
+        [READ_ENTRY],
+        "%SET NOT NULL%",
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("point", list(KILL_POINTS))
+def test_sigkill_then_rerun_converges(migrator: Any, test_db_conninfo: str, point: str) -> None:
+    target, before, done, blocker_sql, query, orphan = KILL_POINTS[point]
     reference = uninterrupted(migrator)
     prepare(migrator, before)
+    if done:
+        run_earlier_steps(migrator, target, *done)
     with blocking(test_db_conninfo, *blocker_sql) as blocker:
         proc = start_migrate(test_db_conninfo, APP, target)
         killed_backend = kill_when_running(proc, test_db_conninfo, APP, query)
