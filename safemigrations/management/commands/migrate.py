@@ -26,6 +26,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser, OutputWrapper
 from django.core.management.commands import migrate as django_migrate
 from django.db import DatabaseError, connections
+from django.db import Error as AnyDatabaseError
 
 from safemigrations import conf
 from safemigrations.autodetector import SafeMigrationAutodetector
@@ -35,9 +36,18 @@ from safemigrations.db.locks import LockPolicy, LockRetriesExhausted, LockWaits,
 from safemigrations.db.migrate_lock import MigrateLockBusy, migrate_lock
 from safemigrations.lockwaits import bounded_lock_waits, retrying_executor_class
 from safemigrations.operations.base import NonAtomicMigrationRequired
+from safemigrations.operations.indexing import AmbiguousIndexError
+from safemigrations.operations.resolve import OperationTargetError
 
 #: Errors whose message already says what happened and what to do.
-_EXPLAINED = (LockRetriesExhausted, NonAtomicMigrationRequired, MigrateLockBusy, OrphanStillRunning)
+_EXPLAINED = (
+    LockRetriesExhausted,
+    NonAtomicMigrationRequired,
+    MigrateLockBusy,
+    OrphanStillRunning,
+    OperationTargetError,
+    AmbiguousIndexError,
+)
 
 
 class _CommandOutput(logging.Handler):
@@ -162,7 +172,7 @@ class Command(django_migrate.Command):
                 else:
                     stack.enter_context(installed(connection, waits))
                 self._run(waits, enabled, *args, **options)
-        except (DatabaseError, *_EXPLAINED) as exc:
+        except (AnyDatabaseError, *_EXPLAINED) as exc:
             # On the command line: the message, not a traceback (exit code 1). Callers of
             # call_command() keep the typed exception.
             if getattr(self, "_called_from_command_line", False):
