@@ -424,14 +424,13 @@ class LockWaits:
         tables: Iterable[str] | Callable[[], Iterable[str]] = (),
         policy: LockPolicy | None = None,
         bounded: bool = True,
-        retry: bool = True,
         retry_note: str = "Retrying",
         before_retry: Callable[[], None] | None = None,
     ) -> T:
         """Run ``fn()`` with its lock waits bounded; retry it when they fail.
 
         Nested in another attempt of this connection, ``fn()`` runs directly. Inside a
-        transaction (or with ``retry=False``) it runs once under the first attempt's timeout and
+        transaction it runs once under the first attempt's timeout and
         a failure propagates unchanged: only the owner of the transaction can retry it.
         ``bounded=False`` runs without ``lock_timeout`` (a ``CONCURRENTLY`` statement, whose wait
         queues nobody), still retrying a deadlock.
@@ -464,7 +463,7 @@ class LockWaits:
             return self.blockers(names)
 
         try:
-            if self.connection.in_atomic_block or not retry:
+            if self.connection.in_atomic_block:
                 return attempt(1)
             return retry_lock_waits(
                 attempt,
