@@ -173,11 +173,13 @@ class Run:
     returncode: int | None
     message: str
     traceback: bool
+    waited: bool = False  # said it waited for another migrate (the migrate lock)
 
     def describe(self) -> str:
         code = "killed" if self.returncode is None else f"exit {self.returncode}"
         tb = " +traceback" if self.traceback else ""
-        return f"{code}{tb}: {self.message[:90]}"
+        waited = " (waited for another migrate first)" if self.waited else ""
+        return f"{code}{tb}: {self.message[:90]}{waited}"
 
 
 @dataclass
@@ -235,7 +237,7 @@ def summarize(returncode: int | None, out: str, err: str) -> Run:
         message = applied[-1].strip() if applied else "ok"
     else:
         message = errors[-1] if errors else (lines[-1] if lines else "")
-    return Run(returncode, message, "Traceback" in err)
+    return Run(returncode, message, "Traceback" in err, "Another migrate runs" in err)
 
 
 def snapshot(server: Server, db: str) -> dict[str, Any]:
@@ -365,6 +367,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, action="append")
     parser.add_argument("--hold", type=float, default=8.0, help="seconds the blocker holds")
     parser.add_argument("--variant", choices=sorted(VARIANTS), action="append")
+    parser.add_argument("--situation", choices=["killed", "concurrent", "blocker"], action="append")
     options = parser.parse_args()
     sizes = options.rows or [1_000_000, 3_000_000]
     variants = options.variant or ["safe", "naive"]
@@ -382,7 +385,7 @@ def main() -> int:
                     flush=True,
                 )
                 try:
-                    for name in ("killed", "concurrent", "blocker"):
+                    for name in options.situation or ("killed", "concurrent", "blocker"):
                         outcome = situation(
                             project, variant, template, rows, name, reference, options.hold
                         )
