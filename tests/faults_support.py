@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,4 +101,23 @@ def backend_alive(conninfo: str, pid: int) -> bool:
     """True while backend ``pid`` still exists."""
     with psycopg.connect(conninfo, autocommit=True) as conn:
         row = conn.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone()
+        return row is not None
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
+    """Poll ``condition`` until it holds; fail the test after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting until {what}")
+        time.sleep(0.02)
+
+
+def migrate_started(conninfo: str, proc: subprocess.Popen[str]) -> bool:
+    """True once the child ``migrate`` is connected under its own application_name."""
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT 1 FROM pg_stat_activity WHERE application_name LIKE %s",
+            [f"safemigrations % ({proc.pid})"],
+        ).fetchone()
         return row is not None

@@ -19,7 +19,14 @@ from safemigrations.db import catalog
 from safemigrations.db.locks import LockRetriesExhausted
 from safemigrations.testing.load import ConcurrentLoad
 from tests.blocking import blocking
-from tests.faults_support import backend_alive, finish, kill_when_running, start_migrate
+from tests.faults_support import (
+    backend_alive,
+    finish,
+    kill_when_running,
+    migrate_started,
+    start_migrate,
+    wait_until,
+)
 
 APP = "faults"
 TABLES = ["faults_parent", "faults_entry"]
@@ -128,8 +135,10 @@ def test_sigkill_then_rerun_converges(migrator: Any, test_db_conninfo: str, poin
             # PostgreSQL keeps running the killed client's statement: the next run waits for it.
             assert backend_alive(test_db_conninfo, killed_backend)
             rerun = start_migrate(test_db_conninfo, APP)
-            time.sleep(1.5)
+            wait_until(lambda: migrate_started(test_db_conninfo, rerun), "the rerun connects")
+            time.sleep(0.5)
             assert rerun.poll() is None, "the rerun must wait for the orphan, not fail"
+            assert backend_alive(test_db_conninfo, killed_backend)
             blocker.release()
         else:
             blocker.release()
@@ -154,9 +163,13 @@ def test_cancel_orphans_ends_the_killed_runs_backend(migrator: Any, test_db_conn
             proc, test_db_conninfo, APP, "CREATE INDEX CONCURRENTLY%"
         )
         # The rerun terminates the orphan (its INVALID index stays); dropping that index waits
-        # for the blocker, which ends a little later.
-        blocker.release_after(2.0)
-        result = finish(start_migrate(test_db_conninfo, APP, "--cancel-orphans"))
+        # for the blocker, which ends once the orphan is gone.
+        rerun = start_migrate(test_db_conninfo, APP, "--cancel-orphans")
+        wait_until(
+            lambda: not backend_alive(test_db_conninfo, killed_backend), "the orphan is ended"
+        )
+        blocker.release()
+        result = finish(rerun)
     assert result.returncode == 0, result.stderr
     assert f"Terminating pid {killed_backend}" in result.stderr
     assert "Traceback" not in result.stderr
@@ -254,8 +267,12 @@ def test_deadlock_is_retried_like_a_lock_timeout(
     caplog.set_level("WARNING", logger="safemigrations")
     # The other session holds faults_parent. Adding the foreign key locks faults_entry, then
     # waits for faults_parent; the other session then asks for faults_entry: a cycle, which
-    # PostgreSQL breaks after deadlock_timeout (1 s) by failing the migration's statement.
+    # PostgreSQL breaks by failing the statement of the backend whose deadlock_timeout expires
+    # first once the cycle exists: the migration's (3 s), not the other session's (30 s).
+    with connection.cursor() as cur:
+        cur.execute("SET deadlock_timeout = '3s'")
     with psycopg.connect(test_db_conninfo) as other:
+        other.execute("SET deadlock_timeout = '30s'")
         other.execute("LOCK TABLE faults_parent IN ACCESS EXCLUSIVE MODE")
 
         def collide() -> None:
@@ -277,10 +294,14 @@ def test_deadlock_is_retried_like_a_lock_timeout(
 
         thread = threading.Thread(target=collide, daemon=True)
         thread.start()
-        migrator.migrate(APP, "0002", lock_timeout=5)
+        try:
+            migrator.migrate(APP, "0002", lock_timeout=10)
+        finally:
+            with connection.cursor() as cur:
+                cur.execute("RESET deadlock_timeout")
         thread.join(timeout=30)
     messages = [r.getMessage() for r in caplog.records]
-    assert any("deadlock after 5s (attempt 1 of" in m for m in messages), messages
+    assert any("deadlock after 10s (attempt 1 of" in m for m in messages), messages
     assert migrator.applied(APP)[-1] == "0002_entry_parent_db_cascade"
     with connection.cursor() as cur:
         fks = [
@@ -323,8 +344,18 @@ def test_a_step_waits_for_an_orphan_on_its_table(
         killed_backend = kill_when_running(
             proc, test_db_conninfo, APP, "CREATE INDEX CONCURRENTLY%"
         )
-        blocker.release_after(1.0)
+
+        def release_once_waiting() -> None:
+            wait_until(
+                lambda: any("earlier migrate" in r.getMessage() for r in caplog.records),
+                "the step says it waits",
+            )
+            blocker.release()
+
+        releaser = threading.Thread(target=release_once_waiting, daemon=True)
+        releaser.start()
         migrator.migrate(APP, verbosity=1)
+        releaser.join(timeout=60)
     waits = [r.getMessage() for r in caplog.records if "earlier migrate" in r.getMessage()]
     assert waits, "the step must say what it waits for"
     assert f"pid {killed_backend}" in waits[0]

@@ -158,6 +158,8 @@ class Command(django_migrate.Command):
             waits.cancel_orphans = bool(options.get("cancel_orphans"))
             with ExitStack() as stack:
                 stack.enter_context(self._warnings_on_stderr(options["verbosity"]))
+                # Named first, so that a run waiting for the migrate lock shows as one too.
+                stack.enter_context(self._named(connection))
                 if conf.setting("MIGRATE_LOCK"):
                     wait = (
                         float(conf.setting("MIGRATE_LOCK_WAIT")) if lock_wait is None else lock_wait
@@ -165,7 +167,6 @@ class Command(django_migrate.Command):
                     stack.enter_context(
                         migrate_lock(connection, wait=wait, cancel_orphans=waits.cancel_orphans)
                     )
-                stack.enter_context(self._named(connection))
                 if enabled:
                     waits = stack.enter_context(bounded_lock_waits(connection, policy))
                     waits.cancel_orphans = bool(options.get("cancel_orphans"))
