@@ -10,6 +10,7 @@ it, and the range is cut into the longest cycle-free ranges to propose instead.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 
 from django.db.migrations.graph import MigrationGraph
@@ -69,7 +70,7 @@ def find_cycle(graph: MigrationGraph, groups: Sequence[Sequence[Key]]) -> list[K
                 continue
             nxt = todo.pop()
             if state.get(nxt) == 1:
-                return path[path.index(nxt) :] + [nxt]
+                return [*path[path.index(nxt) :], nxt]
             if nxt not in state:
                 state[nxt] = 1
                 path.append(nxt)
@@ -107,7 +108,7 @@ def check_acyclic(graph: MigrationGraph, groups: Sequence[Sequence[Key]]) -> Non
     members = {k for group in groups for k in group}
     app = next(iter(members))[0]
     # The cycle is written child -> parent; a cross-app edge leaving the squashed app closes it.
-    edges = list(zip(cycle, cycle[1:], strict=False))
+    edges = list(itertools.pairwise(cycle))
     cross = [(c, p) for c, p in edges if (c[0] == app) != (p[0] == app)]
     outsiders = sorted({k for group in groups for k in closing_nodes(graph, group)})
     edge_text = "; ".join(f"{c[0]}.{c[1]} depends on {p[0]}.{p[1]}" for c, p in cross)

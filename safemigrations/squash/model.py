@@ -58,3 +58,4 @@ class Segment:
     atomic: bool = True
     why_not_atomic: list[str] = field(default_factory=list)
     operations: list[Operation] = field(default_factory=list)
+    rendered: Any = None  # the squashed migration (:class:`.write.Rendered`); None: kept as is

@@ -62,7 +62,7 @@ def fold_state_split(
         try:
             if _same_sql(app_label, database_ops, state_ops, state):
                 return state_ops, ""
-        except Exception as exc:  # noqa: BLE001 - any failure means "not recognised"
+        except Exception as exc:
             return None, f"database side could not be compared with the state side ({exc}): kept"
     return None, "database side is not recognisably the state side's change: kept as a barrier"
 
