@@ -105,11 +105,29 @@ def check_acyclic(graph: MigrationGraph, groups: Sequence[Sequence[Key]]) -> Non
     cycle = find_cycle(graph, groups)
     if cycle is None:
         return
-    members = {k for group in groups for k in group}
-    app = next(iter(members))[0]
-    # The cycle is written child -> parent; a cross-app edge leaving the squashed app closes it.
-    edges = list(itertools.pairwise(cycle))
-    cross = [(c, p) for c, p in edges if (c[0] == app) != (p[0] == app)]
+    group_of = {group[-1]: group for group in groups}
+    app = groups[0][0][0]
+    parents = _parents(graph)
+
+    def real_edges(child: Key, parent: Key) -> list[tuple[Key, Key]]:
+        """The original edges behind one edge of the contracted graph."""
+        children = group_of.get(child, [child])
+        wanted = set(group_of.get(parent, [parent]))
+        return [(c, p) for c in children for p in parents.get(c, []) if p in wanted]
+
+    def label(key: Key) -> str:
+        group = group_of.get(key)
+        if group is None:
+            return f"{key[0]}.{key[1]}"
+        return f"{key[0]}.(squash of {group[0][1]} .. {group[-1][1]})"
+
+    # The cycle is written child -> parent; the cross-app edges on it close it.
+    cross = [
+        edge
+        for c, p in itertools.pairwise(cycle)
+        if (c[0] == app) != (p[0] == app)
+        for edge in real_edges(c, p)
+    ]
     outsiders = sorted({k for group in groups for k in closing_nodes(graph, group)})
     edge_text = "; ".join(f"{c[0]}.{c[1]} depends on {p[0]}.{p[1]}" for c, p in cross)
     ranges = cycle_free_ranges(graph, [k for group in groups for k in group])
@@ -121,7 +139,7 @@ def check_acyclic(graph: MigrationGraph, groups: Sequence[Sequence[Key]]) -> Non
     )
     raise SquashCycleError(
         "The squashed migration would close a dependency cycle with another app: "
-        f"{' -> '.join(f'{a}.{n}' for a, n in cycle)}.\n"
+        f"{' -> '.join(label(k) for k in cycle)}.\n"
         f"Cross-app dependencies on the cycle: {edge_text}.\n"
         f"Migrations of other apps caught between the range's ends: "
         f"{', '.join(f'{a}.{n}' for a, n in outsiders)}.\n"

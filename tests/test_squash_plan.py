@@ -1,0 +1,202 @@
+"""The squash plan, without a database: fresh forms, atomic split, carried code, cycles, errors."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import models
+from django.db.migrations import AddConstraint, AddField, AddIndex, AlterField, RemoveIndex
+from django.db.migrations.graph import MigrationGraph
+from django.db.migrations.state import ModelState, ProjectState
+
+from safemigrations.deletion import DB_CASCADE
+from safemigrations.exceptions import SafeMigrationsError, SquashCycleError, SquashError
+from safemigrations.operations import (
+    AddConstraintNotValid,
+    AddDBCascadeConstraint,
+    AddForeignKeyField,
+    AddIndexConcurrently,
+    AddUniqueConstraintConcurrently,
+    DropIndexConcurrently,
+    SetNotNull,
+    ValidateConstraint,
+)
+from safemigrations.squash.atomicity import needs_non_atomic
+from safemigrations.squash.fresh import freshen
+from safemigrations.squash.graph import check_acyclic, cycle_free_ranges
+from safemigrations.squash.model import Item, Origin
+from safemigrations.squash.plan import plan_squash
+from safemigrations.squash.recognise import normalised
+
+
+def _state() -> ProjectState:
+    state = ProjectState()
+    state.add_model(ModelState("shop", "Customer", [("id", models.BigAutoField(primary_key=True))]))
+    state.add_model(
+        ModelState(
+            "shop",
+            "Order",
+            [
+                ("id", models.BigAutoField(primary_key=True)),
+                ("customer", models.ForeignKey("shop.customer", models.CASCADE)),
+                ("note", models.CharField(max_length=20, null=True)),
+                ("total", models.IntegerField(default=0)),
+                (
+                    "supplier",
+                    models.ForeignKey(
+                        "shop.customer", models.DO_NOTHING, db_constraint=False, related_name="+"
+                    ),
+                ),
+            ],
+        )
+    )
+    return state
+
+
+def _fresh(*operations: object) -> list[object]:
+    items = [Item(op, Origin("0002_x", n)) for n, op in enumerate(operations, 1)]  # type: ignore[arg-type]
+    result, _ = freshen("shop", items, _state())
+    return [i.operation for i in result]
+
+
+def test_every_safe_operation_has_a_django_fresh_form() -> None:
+    index = models.Index(fields=["total"], name="order_total_ix")
+    unique = models.UniqueConstraint(fields=["customer", "note"], name="order_uniq")
+    fk = models.ForeignKey("shop.customer", models.SET_NULL, null=True, related_name="+")
+    cases = [
+        (AddDBCascadeConstraint("order", "customer", on_delete=DB_CASCADE), AlterField),
+        (AddIndexConcurrently("order", index), AddIndex),
+        (AddIndexConcurrently("order", field="total"), AlterField),
+        (DropIndexConcurrently("order", field="customer"), AlterField),
+        (AddUniqueConstraintConcurrently("order", unique), AddConstraint),
+        (SetNotNull("order", "note"), AlterField),
+        (AddForeignKeyField("order", "helper", fk), AddField),
+    ]
+    for operation, expected in cases:
+        (fresh,) = _fresh(operation)
+        assert type(fresh) is expected, operation.describe()
+        assert not needs_non_atomic(fresh)
+    (cascade,) = _fresh(cases[0][0])
+    assert cascade.field.remote_field.on_delete is DB_CASCADE  # type: ignore[attr-defined]
+    (not_null,) = _fresh(cases[5][0])
+    assert not_null.field.null is False  # type: ignore[attr-defined]
+    add, drop = _fresh(
+        AddIndexConcurrently("order", index), DropIndexConcurrently("order", "order_total_ix")
+    )
+    assert (type(add), type(drop)) == (AddIndex, RemoveIndex)
+
+
+def test_not_valid_then_validate_becomes_a_plain_constraint() -> None:
+    check = models.CheckConstraint(condition=models.Q(total__gte=0), name="order_total_gte_0")
+    ops = _fresh(
+        AddConstraintNotValid("order", check), ValidateConstraint("order", "order_total_gte_0")
+    )
+    assert [type(o) for o in ops] == [AddConstraint]
+    ops = _fresh(
+        AddConstraintNotValid("order", field="supplier"), ValidateConstraint("order", "supplier")
+    )
+    assert [type(o) for o in ops] == [AlterField]
+    assert ops[0].field.db_constraint is True  # type: ignore[attr-defined]
+    ops = _fresh(
+        AddDBCascadeConstraint("order", "customer", on_delete=DB_CASCADE, validate=False),
+        ValidateConstraint("order", "customer"),
+    )
+    assert [type(o) for o in ops] == [AlterField]
+
+
+def test_not_valid_never_validated_stays_not_valid() -> None:
+    check = models.CheckConstraint(condition=models.Q(total__gte=0), name="order_total_gte_0")
+    ops = _fresh(AddConstraintNotValid("order", check))
+    assert [type(o) for o in ops] == [AddConstraintNotValid]
+    cascade = AddDBCascadeConstraint("order", "customer", on_delete=DB_CASCADE, validate=False)
+    assert [type(o) for o in _fresh(cascade)] == [AddDBCascadeConstraint]
+
+
+def test_normalised_sql_ignores_only_the_online_options() -> None:
+    assert normalised(['CREATE INDEX CONCURRENTLY IF NOT EXISTS "a" ON "t" ("x")']) == normalised(
+        ['CREATE INDEX "a" ON "t" ("x");']
+    )
+    assert normalised(['CREATE INDEX "a" ON "t" ("x") WHERE x > 1']) != normalised(
+        ['CREATE INDEX "a" ON "t" ("x") WHERE x > 2']
+    )
+
+
+def test_squashapp_plan_folds_splits_and_carries() -> None:
+    plan = plan_squash("squashapp", None, "0007")
+    assert (plan.migrations_before, plan.migrations_after) == (7, 2)
+    assert plan.operations_before == 20  # the operations written in 0001..0007
+    assert plan.operations_after < plan.operations_before
+    first, second = plan.segments
+    assert first.atomic and first.rendered is not None
+    assert [n for _, n in first.migrations][-1] == "0006_isbn_index"
+    # 0007's through-table switch cannot fold and must commit on its own: it stays as it is.
+    assert not second.atomic and second.rendered is None
+    kept = {(k.origin.migration, k.origin.position) for k in plan.kept}
+    assert ("0003_checks_not_valid", 3) in kept  # never validated
+    assert ("0007_through_cascade", 1) in kept  # m2m through table
+    assert ("0007_through_cascade", 2) in kept  # unrecognised SeparateDatabaseAndState
+    assert [k.origin.migration for k in plan.data_operations] == [
+        "0003_checks_not_valid",
+        "0006_isbn_index",
+    ]
+    text = first.rendered.text
+    assert "atomic = False" not in text
+    assert "migrations.0003" not in text and "manual" not in text
+    assert "def forwards(" in text and "def forwards_0006(" in text
+    assert "code=forwards_0006" in text
+    assert "Path(__file__).with_name('seed_authors.txt')" in text
+    assert "EXTRA = " in text
+    assert "RunSQL" not in text and "SeparateDatabaseAndState" not in text
+    assert "Concurrently" not in text
+
+
+def test_a_squash_that_needs_non_atomic_gets_it() -> None:
+    plan = plan_squash("squashapp", "0007", "0007")
+    (segment,) = plan.segments
+    assert segment.rendered is not None
+    assert "    atomic = False\n" in segment.rendered.text
+    assert plan.segments[0].why_not_atomic
+
+
+def test_no_optimize_keeps_every_fresh_operation() -> None:
+    plan = plan_squash("squashapp", "0003", "0004", optimize=False)
+    (segment,) = plan.segments
+    assert segment.atomic
+    # RunPython, a validated check, a NOT VALID check, SetNotNull's AlterField, the FK's AddField
+    assert len(segment.operations) == 5
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("nope", None, "0001"), "No installed app with label 'nope'"),
+        (("squashapp", None, "0099"), "has no migration matching '0099'"),
+        (("squashapp", "0005", "0002"), "does not come before"),
+    ],
+)
+def test_clear_errors(args: tuple[str, str | None, str], message: str) -> None:
+    with pytest.raises(SquashError, match=message) as info:
+        plan_squash(*args)
+    assert isinstance(info.value, SafeMigrationsError)
+
+
+def _graph(edges: dict[tuple[str, str], list[tuple[str, str]]]) -> MigrationGraph:
+    graph = MigrationGraph()
+    for key in edges:
+        graph.add_node(key, None)
+    for child, parents in edges.items():
+        for parent in parents:
+            graph.add_dependency(None, child, parent)
+    return graph
+
+
+def test_cycle_closed_by_another_app_is_refused_with_the_edge_and_a_split() -> None:
+    a1, a2, a3, b1 = ("a", "0001"), ("a", "0002"), ("a", "0003"), ("b", "0001")
+    graph = _graph({a1: [], a2: [a1], b1: [a1], a3: [a2, b1]})
+    with pytest.raises(SquashCycleError) as info:
+        check_acyclic(graph, [[a1, a2, a3]])
+    message = str(info.value)
+    assert "a.0003 depends on b.0001" in message
+    assert "b.0001 depends on a.0001" in message
+    assert "squashmigrations a 0001 0002" in message
+    assert cycle_free_ranges(graph, [a1, a2, a3]) == [[a1, a2], [a3]]
+    check_acyclic(graph, [[a1, a2]])  # no cycle: nothing raised
