@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import models
 from django.db.migrations import AddConstraint, AddField, AddIndex, AlterField, RemoveIndex
@@ -52,8 +54,8 @@ def _state() -> ProjectState:
     return state
 
 
-def _fresh(*operations: object) -> list[object]:
-    items = [Item(op, Origin("0002_x", n)) for n, op in enumerate(operations, 1)]  # type: ignore[arg-type]
+def _fresh(*operations: Any) -> list[Any]:
+    items = [Item(op, Origin("0002_x", n)) for n, op in enumerate(operations, 1)]
     result, _ = freshen("shop", items, _state())
     return [i.operation for i in result]
 
@@ -62,7 +64,7 @@ def test_every_safe_operation_has_a_django_fresh_form() -> None:
     index = models.Index(fields=["total"], name="order_total_ix")
     unique = models.UniqueConstraint(fields=["customer", "note"], name="order_uniq")
     fk = models.ForeignKey("shop.customer", models.SET_NULL, null=True, related_name="+")
-    cases = [
+    cases: list[tuple[Any, type]] = [
         (AddDBCascadeConstraint("order", "customer", on_delete=DB_CASCADE), AlterField),
         (AddIndexConcurrently("order", index), AddIndex),
         (AddIndexConcurrently("order", field="total"), AlterField),
@@ -73,12 +75,12 @@ def test_every_safe_operation_has_a_django_fresh_form() -> None:
     ]
     for operation, expected in cases:
         (fresh,) = _fresh(operation)
-        assert type(fresh) is expected, operation.describe()
         assert not needs_non_atomic(fresh)
+        assert type(fresh) is expected, operation.describe()
     (cascade,) = _fresh(cases[0][0])
-    assert cascade.field.remote_field.on_delete is DB_CASCADE  # type: ignore[attr-defined]
+    assert cascade.field.remote_field.on_delete is DB_CASCADE
     (not_null,) = _fresh(cases[5][0])
-    assert not_null.field.null is False  # type: ignore[attr-defined]
+    assert not_null.field.null is False
     add, drop = _fresh(
         AddIndexConcurrently("order", index), DropIndexConcurrently("order", "order_total_ix")
     )
@@ -95,7 +97,7 @@ def test_not_valid_then_validate_becomes_a_plain_constraint() -> None:
         AddConstraintNotValid("order", field="supplier"), ValidateConstraint("order", "supplier")
     )
     assert [type(o) for o in ops] == [AlterField]
-    assert ops[0].field.db_constraint is True  # type: ignore[attr-defined]
+    assert ops[0].field.db_constraint is True
     ops = _fresh(
         AddDBCascadeConstraint("order", "customer", on_delete=DB_CASCADE, validate=False),
         ValidateConstraint("order", "customer"),
@@ -126,10 +128,12 @@ def test_squashapp_plan_folds_splits_and_carries() -> None:
     assert plan.operations_before == 20  # the operations written in 0001..0007
     assert plan.operations_after < plan.operations_before
     first, second = plan.segments
-    assert first.atomic and first.rendered is not None
+    assert first.atomic
+    assert first.rendered is not None
     assert [n for _, n in first.migrations][-1] == "0006_isbn_index"
     # 0007's through-table switch cannot fold and must commit on its own: it stays as it is.
-    assert not second.atomic and second.rendered is None
+    assert not second.atomic
+    assert second.rendered is None
     kept = {(k.origin.migration, k.origin.position) for k in plan.kept}
     assert ("0003_checks_not_valid", 3) in kept  # never validated
     assert ("0007_through_cascade", 1) in kept  # m2m through table
@@ -140,12 +144,15 @@ def test_squashapp_plan_folds_splits_and_carries() -> None:
     ]
     text = first.rendered.text
     assert "atomic = False" not in text
-    assert "migrations.0003" not in text and "manual" not in text
-    assert "def forwards(" in text and "def forwards_0006(" in text
+    assert "migrations.0003" not in text
+    assert "manual" not in text
+    assert "def forwards(" in text
+    assert "def forwards_0006(" in text
     assert "code=forwards_0006" in text
     assert "Path(__file__).with_name('seed_authors.txt')" in text
     assert "EXTRA = " in text
-    assert "RunSQL" not in text and "SeparateDatabaseAndState" not in text
+    assert "RunSQL" not in text
+    assert "SeparateDatabaseAndState" not in text
     assert "Concurrently" not in text
 
 

@@ -177,7 +177,7 @@ def _compare_mapping(
 def state_differences(original: ProjectState, squashed: ProjectState, a: str, b: str) -> list[str]:
     """What ``makemigrations`` would write to go from one state to the other (empty: equal)."""
     detector = MigrationAutodetector(original, squashed)
-    changes = detector._detect_changes()
+    changes = detector._detect_changes()  # type: ignore[attr-defined]
     return [
         f"migration state of app {app}: going from the {a}' state to the {b}' needs: {op.describe()}"
         for app, migrations in sorted(changes.items())

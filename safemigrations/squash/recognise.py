@@ -163,7 +163,7 @@ def normalised(statements: list[str]) -> list[str]:
     out: list[str] = []
     for text in statements:
         for raw in parse_sql(text):
-            node = raw.stmt
+            node: Any = raw.stmt
             kind = type(node).__name__
             if kind in {"VariableSetStmt", "TransactionStmt"}:
                 continue
