@@ -29,6 +29,10 @@ from .compare import Built, Comparison, compare
 from .model import Key
 
 
+class MigrateFailed(SquashError):
+    """Migrating a fresh scratch database failed; the message says where."""
+
+
 class GraphLoader(MigrationLoader):
     """The project's migrations as on disk, with ``extra`` migrations added and ``drop`` removed,
     as a fresh database sees them (nothing applied, so every squash replaces its originals)."""
@@ -92,7 +96,12 @@ def build(
             targets = [k for k in loader.graph.leaf_nodes() if apps is None or k[0] in apps]
             plan = executor.migration_plan(targets, clean_start=True)
             started = time.perf_counter()
-            executor.migrate(targets, plan=plan)
+            try:
+                executor.migrate(targets, plan=plan)
+            except Exception as exc:  # any failure to migrate is the finding
+                raise MigrateFailed(
+                    f"migrate on a fresh database fails: {type(exc).__name__}: {exc}"
+                ) from exc
             seconds = time.perf_counter() - started
             with connection.cursor() as cursor:
                 schema = catalog_schema.read_schema(cursor)
@@ -129,7 +138,13 @@ def verify_squash(
     """
     loader = GraphLoader()
     apps = affected_apps(loader, app_label)
-    original = build(loader, database, prefix="squash_orig", apps=apps)
+    try:
+        original = build(loader, database, prefix="squash_orig", apps=apps)
+    except MigrateFailed as exc:
+        raise SquashError(
+            f"The original migrations cannot be built to compare with: {exc}. Fix them first, "
+            "or pass --no-verify."
+        ) from None
     squash = build(GraphLoader(extra=squashed), database, prefix="squash_new", apps=apps)
     return compare(original, squash), original, squash
 
