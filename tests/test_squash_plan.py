@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import models
 from django.db.migrations import AddConstraint, AddField, AddIndex, AlterField, RemoveIndex
 from django.db.migrations.graph import MigrationGraph
@@ -28,6 +31,7 @@ from safemigrations.squash.graph import check_acyclic, cycle_free_ranges
 from safemigrations.squash.model import Item, Origin
 from safemigrations.squash.plan import plan_squash
 from safemigrations.squash.recognise import normalised
+from safemigrations.squash.run import split_ranges
 
 
 def _state() -> ProjectState:
@@ -207,3 +211,27 @@ def test_cycle_closed_by_another_app_is_refused_with_the_edge_and_a_split() -> N
     assert "squashmigrations a 0001 0002" in message
     assert cycle_free_ranges(graph, [a1, a2, a3]) == [[a1, a2], [a3]]
     check_acyclic(graph, [[a1, a2]])  # no cycle: nothing raised
+
+
+def test_split_of_a_cycle_free_range_is_the_range() -> None:
+    assert split_ranges("squashapp", None, "0007") == [("0001_initial", "0007_through_cascade")]
+
+
+def test_command_lists_and_asks_before_squashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    answers: list[str] = []
+
+    def answer(prompt: str) -> str:
+        answers.append(prompt)
+        return "n"
+
+    monkeypatch.setattr("builtins.input", answer)
+    out = StringIO()
+    call_command("squashmigrations", "squashapp", "0003", "--no-verify", stdout=out)
+    assert answers == ["Do you wish to proceed? [y/N] "]
+    assert " - 0001_initial\n - 0002_concurrent\n - 0003_checks_not_valid" in out.getvalue()
+    assert "Squash of" not in out.getvalue()  # answered no: nothing planned or written
+
+
+def test_command_errors_are_command_errors() -> None:
+    with pytest.raises(CommandError, match="has no migration matching '0099'"):
+        call_command("squashmigrations", "squashapp", "0099", "--noinput", "--no-verify")

@@ -19,6 +19,7 @@ from django.core.management.commands.squashmigrations import Command as DjangoSq
 from safemigrations.exceptions import SafeMigrationsError, SquashCycleError
 from safemigrations.squash import report
 from safemigrations.squash.run import SquashOptions, run_squash, split_ranges
+from safemigrations.squash.select import select
 
 
 class Command(DjangoSquashCommand):
@@ -92,5 +93,9 @@ class Command(DjangoSquashCommand):
             )
 
     def _confirm(self, app: str, start: str | None, end: str) -> bool:
-        answer = input(f"Squash {app} {start or '(first)'} .. {end}? [y/N] ")
+        """Django's question, after listing the migrations that would be squashed."""
+        self.stdout.write(self.style.MIGRATE_HEADING("Will squash the following migrations:"))
+        for _, name in select(app, start, end).keys:
+            self.stdout.write(f" - {name}")
+        answer = input("Do you wish to proceed? [y/N] ")
         return answer.strip().lower().startswith("y")
