@@ -235,3 +235,41 @@ def test_command_lists_and_asks_before_squashing(monkeypatch: pytest.MonkeyPatch
 def test_command_errors_are_command_errors() -> None:
     with pytest.raises(CommandError, match="has no migration matching '0099'"):
         call_command("squashmigrations", "squashapp", "0099", "--noinput", "--no-verify")
+
+
+def _built(*indexes: Any) -> Any:
+    from safemigrations.db.schema import Column, Schema, Table
+    from safemigrations.squash.compare import Built
+
+    table = Table("shop_order", columns=(Column("id", "bigint", True),), indexes=indexes)
+    return Built(Schema({"shop_order": table}), {}, {}, {"shop_order": 0}, ProjectState(), 0.0)
+
+
+def test_names_that_differ_by_django_hash_are_notes_other_names_are_differences() -> None:
+    from safemigrations.db.schema import Index
+
+    def index(name: str, predicate: str | None = None) -> Index:
+        return Index(
+            name, "shop_order", "btree", ("customer_id",), ("customer_id",), predicate=predicate
+        )
+
+    from safemigrations.squash.compare import compare
+
+    hashed = compare(
+        _built(index("shop_order_customer_id_1a2b3c4d")),
+        _built(index("shop_order_customer_id_9f8e7d6c")),
+    )
+    assert hashed.equivalent
+    assert hashed.notes == [
+        "index on shop_order: originals name it shop_order_customer_id_1a2b3c4d, squashed "
+        "shop_order_customer_id_9f8e7d6c (same definition)"
+    ]
+    renamed = compare(_built(index("order_customer_ix")), _built(index("order_customer_idx")))
+    assert not renamed.equivalent
+    assert "order_customer_ix" in renamed.differences[0]
+    other = compare(
+        _built(index("order_customer_ix")), _built(index("order_customer_ix", "(x > 1)"))
+    )
+    assert other.differences == [
+        "index shop_order.order_customer_ix differs (originals vs squashed): predicate None vs '(x > 1)'"
+    ]
