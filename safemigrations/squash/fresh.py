@@ -17,9 +17,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.migrations.operations import RunPython, RunSQL, SeparateDatabaseAndState
+from django.db.migrations.operations import (
+    AddConstraint,
+    AddIndex,
+    AlterField,
+    RemoveIndex,
+    RunPython,
+    RunSQL,
+    SeparateDatabaseAndState,
+)
 from django.db.migrations.operations.base import Operation
 from django.db.migrations.state import ProjectState
+from django.db.models import CheckConstraint
+
+from safemigrations.operations import AddConstraintNotValid
 
 from .model import Item, Kept
 from .recognise import fold_state_split
@@ -75,13 +86,86 @@ def freshen(
             continue  # its constraint is added validated (see `added`)
         replacement, reason = _fresh_form(app_label, operation, state, position in added)
         if replacement is None:
-            result.append(item)
+            result.append(Item(operation, item.origin, index_only(app_label, operation, state)))
             if reason:
                 kept.append(Kept(item.origin, operation.describe(), reason))
         else:
-            result.extend(Item(op, item.origin) for op in replacement)
+            result.extend(
+                Item(op, item.origin, index_only(app_label, op, state)) for op in replacement
+            )
         operation.state_forwards(app_label, state)
     return result, kept
+
+
+def index_only(app_label: str, operation: Operation, state: ProjectState) -> bool:
+    """Whether ``operation`` only adds or drops a non-unique index (``AddIndex``, ``RemoveIndex``,
+    an ``AlterField`` of ``db_index`` alone), given the state before it."""
+    if isinstance(operation, AddIndex | RemoveIndex):
+        return True
+    if not isinstance(operation, AlterField):
+        return False
+    model = state.models.get((app_label, operation.model_name_lower))
+    old = model.fields.get(operation.name) if model is not None else None
+    if old is None or type(old) is not type(operation.field):
+        return False
+    _, _, old_args, old_kwargs = old.deconstruct()
+    _, _, new_args, new_kwargs = operation.field.deconstruct()
+    old_kwargs.pop("db_index", None)
+    new_kwargs.pop("db_index", None)
+    return bool(old_args == new_args and repr(old_kwargs) == repr(new_kwargs))
+
+
+def hoist_index_changes(app_label: str, items: Sequence[Item]) -> list[Item]:
+    """Index-only changes moved back across data migrations, towards what made the index.
+
+    Data code cannot tell whether a non-unique index exists, so on a fresh database the change
+    may happen earlier. An ``AlterField`` of ``db_index`` alone moves back across
+    ``RunPython`` and across operations that do not touch its field, until the operation that
+    does (the ``CreateModel`` or ``AddField`` that made the index, which the optimizer then
+    folds it into). This also avoids an ``AlterField(db_index=False)`` that runs before the
+    ``CREATE INDEX`` Django defers to the end of the migration, leaving the index in place.
+    ``AddIndex``/``RemoveIndex`` move back across the ``RunPython`` just before them.
+    """
+    result: list[Item] = []
+    for item in items:
+        position = len(result)
+        operation = item.operation
+        if item.index_only:
+            while position and _crossable(app_label, result[position - 1].operation, operation):
+                position -= 1
+        result.insert(position, item)
+    return result
+
+
+def _crossable(app_label: str, before: Operation, operation: Operation) -> bool:
+    """Whether the index-only ``operation`` may move back before ``before``."""
+    if isinstance(before, RunPython):
+        return True
+    if not isinstance(operation, AlterField):
+        return False
+    if _checks_only(before) or isinstance(before, AddIndex | RemoveIndex):
+        return True  # CHECK constraints and other named indexes never involve this index
+    return _plain_django(before) and not before.references_field(
+        operation.model_name, operation.name, app_label
+    )
+
+
+def _checks_only(operation: Operation) -> bool:
+    """A CHECK constraint added (NOT VALID or not) or validated: no index involved."""
+    if type(operation).__name__ == "ValidateConstraint":
+        return True
+    constraint = getattr(operation, "constraint", None)
+    return isinstance(operation, AddConstraint | AddConstraintNotValid) and isinstance(
+        constraint, CheckConstraint
+    )
+
+
+def _plain_django(operation: Operation) -> bool:
+    """A schema operation of Django's own (not SQL, not a state/database split, not custom)."""
+    module = type(operation).__module__
+    return module.startswith("django.db.migrations.operations") and not isinstance(
+        operation, RunSQL | RunPython | SeparateDatabaseAndState
+    )
 
 
 def _fresh_form(

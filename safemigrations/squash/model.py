@@ -27,6 +27,7 @@ class Item:
 
     operation: Operation
     origin: Origin
+    index_only: bool = False  # changes only a non-unique index: data code cannot tell
 
 
 @dataclass(frozen=True)

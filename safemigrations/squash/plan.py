@@ -15,7 +15,7 @@ from django.db.migrations.optimizer import MigrationOptimizer
 
 from . import atomicity, graph
 from .carry import carry_functions
-from .fresh import freshen, is_data_operation
+from .fresh import freshen, hoist_index_changes, is_data_operation
 from .model import Item, Kept, Key, Origin, Segment
 from .select import Selection, select
 from .write import Rendered, migration_for, render
@@ -134,6 +134,8 @@ def plan_selection(
             if late:
                 segment.atomic = False
                 segment.why_not_atomic.append(late)
+        if optimize:
+            segment.items = hoist_index_changes(app_label, segment.items)
         operations = [i.operation for i in segment.items]
         segment.operations = optimizer.optimize(operations, app_label) if optimize else operations
 

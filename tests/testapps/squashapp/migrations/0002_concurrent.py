@@ -5,7 +5,6 @@ from safemigrations.operations import (
     AddDBCascadeConstraint,
     AddIndexConcurrently,
     AddUniqueConstraintConcurrently,
-    DropIndexConcurrently,
 )
 
 
@@ -24,5 +23,4 @@ class Migration(migrations.Migration):
             "book",
             models.UniqueConstraint(fields=["author", "title"], name="book_author_title_uniq"),
         ),
-        DropIndexConcurrently("book", field="author"),
     ]

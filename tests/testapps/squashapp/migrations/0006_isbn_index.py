@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from safemigrations.operations import AddIndexConcurrently
+from safemigrations.operations import AddIndexConcurrently, DropIndexConcurrently
 
 
 def forwards(apps, schema_editor):
@@ -15,5 +15,6 @@ class Migration(migrations.Migration):
 
     operations = [
         AddIndexConcurrently("book", field="isbn"),
+        DropIndexConcurrently("book", field="author"),
         migrations.RunPython(forwards, migrations.RunPython.noop),
     ]
