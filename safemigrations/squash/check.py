@@ -15,7 +15,7 @@ from django.db import DEFAULT_DB_ALIAS
 
 from .compare import Comparison
 from .model import Key
-from .verify import GraphLoader, verify_existing
+from .verify import GraphLoader, MigrateFailed, verify_existing
 
 
 @dataclass
@@ -88,9 +88,13 @@ def check_squashes(
         if not present:
             check.skipped = "the migrations it replaces were deleted: nothing to compare with"
         else:
-            comparison, original, squashed = verify_existing(key, database)
-            check.comparison = comparison
-            check.seconds_original = original.seconds
-            check.seconds_squashed = squashed.seconds
+            try:
+                comparison, original, squashed = verify_existing(key, database)
+            except MigrateFailed as exc:
+                check.comparison = Comparison(differences=[str(exc)])
+            else:
+                check.comparison = comparison
+                check.seconds_original = original.seconds
+                check.seconds_squashed = squashed.seconds
         report.checks.append(check)
     return report

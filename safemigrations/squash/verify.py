@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from contextlib import ExitStack
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -23,7 +24,7 @@ from psycopg import sql
 from safemigrations.db import schema as catalog_schema
 from safemigrations.db.scratch import django_alias, scratch_database
 from safemigrations.db.server import DatabaseUnavailable
-from safemigrations.exceptions import SquashError
+from safemigrations.exceptions import SquashError, SquashNotEquivalent
 
 from .compare import Built, Comparison, compare
 from .model import Key
@@ -77,10 +78,10 @@ def build(
     """
     from safemigrations.lint.collect import scratch_server
 
+    cleanup = ExitStack()
     try:
         server, settings_dict = scratch_server(database)
-        scratch = scratch_database(prefix, server)
-        name = scratch.__enter__()
+        name = cleanup.enter_context(scratch_database(prefix, server))
     except DatabaseUnavailable as exc:
         raise SquashError(f"Cannot prove the squash: {exc} (or pass --no-verify).") from None
     except Exception as exc:
@@ -88,30 +89,27 @@ def build(
             f"Cannot prove the squash: the PostgreSQL server for scratch databases is unreachable "
             f"({exc}). Start it, set DATABASE_URL to a reachable server, or pass --no-verify."
         ) from None
-    try:
-        with django_alias(settings_dict, name, alias=database) as alias:
-            connection = connections[alias]
-            executor = MigrationExecutor(connection)
-            executor.loader = loader
-            targets = [k for k in loader.graph.leaf_nodes() if apps is None or k[0] in apps]
-            plan = executor.migration_plan(targets, clean_start=True)
-            started = time.perf_counter()
-            try:
-                executor.migrate(targets, plan=plan)
-            except Exception as exc:  # any failure to migrate is the finding
-                raise MigrateFailed(
-                    f"migrate on a fresh database fails: {type(exc).__name__}: {exc}"
-                ) from exc
-            seconds = time.perf_counter() - started
-            with connection.cursor() as cursor:
-                schema = catalog_schema.read_schema(cursor)
-                schema.tables.pop("django_migrations", None)
-                sequences = catalog_schema.read_sequences(cursor)
-                generation = catalog_schema.read_generation(cursor)
-                rows = _row_counts(cursor, sorted(schema.tables))
-            state = loader.project_state()
-    finally:
-        scratch.__exit__(None, None, None)
+    with cleanup, django_alias(settings_dict, name, alias=database) as alias:
+        connection = connections[alias]
+        executor = MigrationExecutor(connection)
+        executor.loader = loader
+        targets = [k for k in loader.graph.leaf_nodes() if apps is None or k[0] in apps]
+        plan = executor.migration_plan(targets, clean_start=True)
+        started = time.perf_counter()
+        try:
+            executor.migrate(targets, plan=plan)
+        except Exception as exc:  # any failure to migrate is the finding
+            raise MigrateFailed(
+                f"migrate on a fresh database fails: {type(exc).__name__}: {exc}"
+            ) from exc
+        seconds = time.perf_counter() - started
+        with connection.cursor() as cursor:
+            schema = catalog_schema.read_schema(cursor)
+            schema.tables.pop("django_migrations", None)
+            sequences = catalog_schema.read_sequences(cursor)
+            generation = catalog_schema.read_generation(cursor)
+            rows = _row_counts(cursor, sorted(schema.tables))
+        state = loader.project_state()
     return Built(schema, sequences, generation, rows, state, seconds)
 
 
@@ -145,14 +143,29 @@ def verify_squash(
             f"The original migrations cannot be built to compare with: {exc}. Fix them first, "
             "or pass --no-verify."
         ) from None
-    squash = build(GraphLoader(extra=squashed), database, prefix="squash_new", apps=apps)
+    try:
+        squash = build(GraphLoader(extra=squashed), database, prefix="squash_new", apps=apps)
+    except MigrateFailed as exc:
+        raise SquashNotEquivalent(
+            f"The squashed migrations do not apply on a fresh database ({exc}); nothing was "
+            "written. Squash a shorter range, or report the operation that fails."
+        ) from None
     return compare(original, squash), original, squash
 
 
 def verify_existing(key: Key, database: str = DEFAULT_DB_ALIAS) -> tuple[Comparison, Built, Built]:
-    """Build the project without the squashed migration ``key`` and with it, and compare."""
+    """Build the project without the squashed migration ``key`` and with it, and compare.
+
+    :class:`MigrateFailed` when either history does not apply (the message says which).
+    """
     loader = GraphLoader(drop=[key])
     apps = affected_apps(loader, key[0])
-    original = build(loader, database, prefix="squash_orig", apps=apps)
-    squash = build(GraphLoader(), database, prefix="squash_new", apps=apps)
+    try:
+        original = build(loader, database, prefix="squash_orig", apps=apps)
+    except MigrateFailed as exc:
+        raise MigrateFailed(f"the migrations it replaces: {exc}") from None
+    try:
+        squash = build(GraphLoader(), database, prefix="squash_new", apps=apps)
+    except MigrateFailed as exc:
+        raise MigrateFailed(f"the squashed migration: {exc}") from None
     return compare(original, squash), original, squash
