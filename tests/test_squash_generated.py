@@ -27,6 +27,7 @@ KINDS = [
     "cascade",
     "add_drop_field",
     "run_python",
+    "drop_fk_index",
 ]
 
 HEADER = (
@@ -122,6 +123,9 @@ class History:
                 True,
                 "",
             )
+        if kind == "drop_fk_index" and self.fks:
+            # The foreign key's implicit index, dropped (often after a data migration).
+            return f'DropIndexConcurrently("item", field="{self.fks.pop(0)}")', False, ""
         if kind == "run_python":
             header = (
                 "\n\ndef forwards(apps, schema_editor):\n"

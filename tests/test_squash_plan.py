@@ -46,6 +46,7 @@ def _state() -> ProjectState:
                 ("customer", models.ForeignKey("shop.customer", models.CASCADE)),
                 ("note", models.CharField(max_length=20, null=True)),
                 ("total", models.IntegerField(default=0)),
+                ("tags", models.ManyToManyField("shop.customer", related_name="+")),
                 (
                     "supplier",
                     models.ForeignKey(
@@ -117,6 +118,15 @@ def test_not_valid_never_validated_stays_not_valid() -> None:
     assert [type(o) for o in _fresh(cascade)] == [AddDBCascadeConstraint]
 
 
+def test_a_through_table_switch_is_kept_and_needs_non_atomic() -> None:
+    switch = AddDBCascadeConstraint("order", "tags", on_delete=DB_CASCADE, m2m_side="from")
+    items = [Item(switch, Origin("0002_x", 1))]
+    result, kept = freshen("shop", items, _state())
+    assert [i.operation for i in result] == [switch]
+    assert "through table" in kept[0].reason
+    assert needs_non_atomic(switch)
+
+
 def test_normalised_sql_ignores_only_the_online_options() -> None:
     assert normalised(['CREATE INDEX CONCURRENTLY IF NOT EXISTS "a" ON "t" ("x")']) == normalised(
         ['CREATE INDEX "a" ON "t" ("x");']
@@ -135,16 +145,17 @@ def test_squashapp_plan_folds_splits_and_carries() -> None:
     assert first.atomic
     assert first.rendered is not None
     assert [n for _, n in first.migrations][-1] == "0006_isbn_index"
-    # 0007's through-table switch cannot fold and must commit on its own: it stays as it is.
+    # 0007's raw CREATE INDEX CONCURRENTLY must commit on its own: 0007 stays as it is.
     assert not second.atomic
     assert second.rendered is None
+    assert "RunSQL runs CONCURRENTLY" in second.why_not_atomic[0]
     kept = {(k.origin.migration, k.origin.position) for k in plan.kept}
     assert ("0003_checks_not_valid", 3) in kept  # never validated
-    assert ("0007_through_cascade", 1) in kept  # m2m through table
-    assert ("0007_through_cascade", 2) in kept  # unrecognised SeparateDatabaseAndState
-    assert [k.origin.migration for k in plan.data_operations] == [
-        "0003_checks_not_valid",
-        "0006_isbn_index",
+    assert ("0007_tag_label_index", 2) in kept  # unrecognised SeparateDatabaseAndState
+    assert [(k.origin.migration, k.origin.position) for k in plan.data_operations] == [
+        ("0003_checks_not_valid", 1),
+        ("0006_isbn_index", 3),
+        ("0007_tag_label_index", 1),
     ]
     text = first.rendered.text
     assert "atomic = False" not in text
@@ -214,7 +225,7 @@ def test_cycle_closed_by_another_app_is_refused_with_the_edge_and_a_split() -> N
 
 
 def test_split_of_a_cycle_free_range_is_the_range() -> None:
-    assert split_ranges("squashapp", None, "0007") == [("0001_initial", "0007_through_cascade")]
+    assert split_ranges("squashapp", None, "0007") == [("0001_initial", "0007_tag_label_index")]
 
 
 def test_command_lists_and_asks_before_squashing(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -188,3 +188,19 @@ def test_written_squash_applies_unapplies_and_is_checked(squash_package: Path) -
     report = json.loads(out.split("\n]")[0] + "\n]")
     assert report[0]["equivalent"] is False
     assert any("book_title_ix" in d and "predicate" in d for d in report[0]["differences"])
+
+
+def test_an_unreachable_server_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import connections
+
+    from safemigrations.db.server import Server
+
+    closed = Server(params={"host": "127.0.0.1", "port": "1", "dbname": "postgres"}, source="test")
+    monkeypatch.setattr(
+        "safemigrations.lint.collect.scratch_server",
+        lambda database: (closed, connections[database].settings_dict),
+    )
+    out, status = run("squashmigrations", "squashapp", "0004", "--noinput", "--dry-run")
+    assert status == 1
+    assert "Cannot prove the squash" in out
+    assert "--no-verify" in out

@@ -1,11 +1,12 @@
 """The state after 0007: every safemigrations operation has touched these models.
 
 0001 creates them; 0002 switches ``author`` to ``DB_CASCADE`` and builds a partial index and a
-unique constraint concurrently; 0003 adds two CHECKs ``NOT VALID`` (one is never validated) and
-seeds authors; 0004 validates one, sets ``isbn`` NOT NULL and adds ``editor``; 0005 adds an
-index with ``RunSQL(state_operations=...)``, a state-only ``AlterField`` and an elidable
-``RunPython``; 0006 drops ``author``'s implicit index and seeds a tag; 0007 gives the through
-table's key an ON DELETE action and comments a table (neither can fold).
+unique constraint concurrently; 0003 seeds authors (a ``RunPython`` whose function reads a file
+next to it) and adds two CHECKs ``NOT VALID`` (one is never validated); 0004 validates one, sets
+``isbn`` NOT NULL and adds ``editor``; 0005 adds an index with ``RunSQL(state_operations=...)``, a
+state-only ``AlterField`` and an elidable ``RunPython``; 0006 indexes ``isbn``, drops
+``author``'s implicit index and seeds a tag (another function called ``forwards``); 0007 builds
+an index with raw ``CREATE INDEX CONCURRENTLY`` and comments a table (neither can fold).
 """
 
 from django.db import models

@@ -1,8 +1,5 @@
 from django.db import migrations
 
-from safemigrations.deletion import DB_CASCADE
-from safemigrations.operations import AddDBCascadeConstraint
-
 
 class Migration(migrations.Migration):
     atomic = False
@@ -10,7 +7,11 @@ class Migration(migrations.Migration):
     dependencies = [("squashapp", "0006_isbn_index")]
 
     operations = [
-        AddDBCascadeConstraint("book", "tags", on_delete=DB_CASCADE, m2m_side="from"),
+        # Raw SQL that cannot run in a transaction, with no state side: it stays as it is.
+        migrations.RunSQL(
+            'CREATE INDEX CONCURRENTLY IF NOT EXISTS "tag_label_ix" ON "squashapp_tag" ("label")',
+            'DROP INDEX CONCURRENTLY IF EXISTS "tag_label_ix"',
+        ),
         migrations.SeparateDatabaseAndState(
             database_operations=[
                 migrations.RunSQL(
