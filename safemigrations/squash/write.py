@@ -14,6 +14,7 @@ import types
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.management.utils import run_formatters
 from django.db import migrations
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.migration import Migration
@@ -89,7 +90,8 @@ def load_text(text: str, path: str, app_label: str, name: str) -> Migration:
 
 
 def write(rendered: list[Rendered]) -> None:
-    """Write every file, refusing to overwrite one that exists (nothing is written then)."""
+    """Write every file, refusing to overwrite one that exists (nothing is written then), and
+    format them like Django's ``squashmigrations`` does."""
     for item in rendered:
         if os.path.exists(item.path):
             raise SquashError(
@@ -98,3 +100,4 @@ def write(rendered: list[Rendered]) -> None:
     for item in rendered:
         with open(item.path, "w", encoding="utf-8") as fh:
             fh.write(item.text)
+    run_formatters([item.path for item in rendered])  # black, when installed (as Django does)
