@@ -25,6 +25,7 @@ from safemigrations.operations import (
     SetNotNull,
     ValidateConstraint,
 )
+from safemigrations.operations.deferred import RunDeferredSQL
 from safemigrations.squash.atomicity import needs_non_atomic
 from safemigrations.squash.fresh import freshen
 from safemigrations.squash.graph import check_acyclic, cycle_free_ranges
@@ -144,6 +145,9 @@ def test_squashapp_plan_folds_splits_and_carries() -> None:
     first, second = plan.segments
     assert first.atomic
     assert first.rendered is not None
+    # Deferred SQL runs before the end, so Django records the squash in its own transaction.
+    assert isinstance(first.operations[-1], RunDeferredSQL)
+    assert plan.operations_after == len(first.operations) - 1 + len(second.operations)
     assert [n for _, n in first.migrations][-1] == "0006_isbn_index"
     # 0007's raw CREATE INDEX CONCURRENTLY must commit on its own: 0007 stays as it is.
     assert not second.atomic

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db.migrations.migration import Migration, SwappableTuple
 from django.db.migrations.optimizer import MigrationOptimizer
 
+from safemigrations.operations.deferred import RunDeferredSQL
+
 from . import atomicity, graph
 from .carry import carry_functions
 from .fresh import freshen, hoist_index_changes, is_data_operation
@@ -52,7 +54,10 @@ class SquashPlan:
 
     @property
     def operations_after(self) -> int:
-        return sum(len(s.operations) for s in self.segments)
+        """Operations left (the bookkeeping ``RunDeferredSQL`` not counted)."""
+        return sum(
+            1 for s in self.segments for op in s.operations if not isinstance(op, RunDeferredSQL)
+        )
 
     def summary(self) -> dict[str, Any]:
         """The plan's figures, for the text and JSON reports."""
@@ -138,6 +143,9 @@ def plan_selection(
             segment.items = hoist_index_changes(app_label, segment.items)
         operations = [i.operation for i in segment.items]
         segment.operations = optimizer.optimize(operations, app_label) if optimize else operations
+        if optimize and segment.atomic and len(segment.migrations) > 1:
+            # Recorded inside its own transaction: one commit, not one per replaced migration.
+            segment.operations.append(RunDeferredSQL())
 
     by_migration = {m.name: m for m in selection.migrations}
     carried = carry_functions(
