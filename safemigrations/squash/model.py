@@ -60,3 +60,8 @@ class Segment:
     why_not_atomic: list[str] = field(default_factory=list)
     operations: list[Operation] = field(default_factory=list)
     rendered: Any = None  # the squashed migration (:class:`.write.Rendered`); None: kept as is
+
+    @property
+    def operation_count(self) -> int:
+        """Operations left, the bookkeeping ``RunDeferredSQL`` not counted."""
+        return sum(1 for op in self.operations if type(op).__name__ != "RunDeferredSQL")

@@ -55,9 +55,7 @@ class SquashPlan:
     @property
     def operations_after(self) -> int:
         """Operations left (the bookkeeping ``RunDeferredSQL`` not counted)."""
-        return sum(
-            1 for s in self.segments for op in s.operations if not isinstance(op, RunDeferredSQL)
-        )
+        return sum(s.operation_count for s in self.segments)
 
     def summary(self) -> dict[str, Any]:
         """The plan's figures, for the text and JSON reports."""
@@ -74,7 +72,7 @@ class SquashPlan:
                     "replaces": [name for _, name in s.migrations],
                     "atomic": s.atomic,
                     "why_not_atomic": s.why_not_atomic,
-                    "operations": len(s.operations),
+                    "operations": s.operation_count,
                 }
                 for s in self.segments
             ],

@@ -21,7 +21,7 @@ def text(result: Any, style: Any) -> str:
         else:
             lines.append(
                 f"  {segment.rendered.name} ({kind}): replaces {first} .. {last} "
-                f"({len(segment.migrations)} migrations, {len(segment.operations)} operations)"
+                f"({len(segment.migrations)} migrations, {segment.operation_count} operations)"
             )
         lines.extend(f"      needs atomic = False: {why}" for why in segment.why_not_atomic)
     if plan.kept:
