@@ -81,6 +81,13 @@ class Command(DjangoSquashCommand):
             raise CommandError(str(exc)) from None
         except SafeMigrationsError as exc:
             raise CommandError(str(exc)) from None
+        except ValueError as exc:
+            # An operation that does not fit the state before it (the originals fail the same
+            # way), or a value Django's writer cannot serialize (a lambda).
+            raise CommandError(
+                f"Cannot squash {app}: {exc} Nothing was written; fix the migration named above, "
+                "or squash a range without it."
+            ) from None
         if options["format"] == "json":
             self.stdout.write(json.dumps([r.as_dict() for r in results], indent=2))
         else:
