@@ -288,3 +288,56 @@ def test_names_that_differ_by_django_hash_are_notes_other_names_are_differences(
     assert other.differences == [
         "index shop_order.order_customer_ix differs (originals vs squashed): predicate None vs '(x > 1)'"
     ]
+
+
+def _migration(deps: list[tuple[str, str]], model: str) -> str:
+    return (
+        "from django.db import migrations, models\n\n\n"
+        "class Migration(migrations.Migration):\n"
+        f"    dependencies = {deps!r}\n\n"
+        f'    operations = [migrations.CreateModel("{model}", '
+        '[("id", models.BigAutoField(primary_key=True))])]\n'
+    )
+
+
+@pytest.fixture
+def cross_app_cycle(tmp_path: Any, settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """squashapp 0001 <- lockwaits 0001 <- squashapp 0003 (and 0002 <- 0003): a squash of
+    squashapp 0001..0003 would close a cycle with lockwaits."""
+    import uuid
+
+    package = tmp_path / f"cyc_{uuid.uuid4().hex[:8]}"
+    files = {
+        "sq": {
+            "0001_a": _migration([], "A"),
+            "0002_b": _migration([("squashapp", "0001_a")], "B"),
+            "0003_c": _migration([("squashapp", "0002_b"), ("lockwaits", "0001_x")], "C"),
+        },
+        "lw": {"0001_x": _migration([("squashapp", "0001_a")], "X")},
+    }
+    for sub, migrations in files.items():
+        (package / sub).mkdir(parents=True)
+        (package / sub / "__init__.py").write_text("")
+        for name, text in migrations.items():
+            (package / sub / f"{name}.py").write_text(text)
+    (package / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    settings.MIGRATION_MODULES = {
+        "squashapp": f"{package.name}.sq",
+        "lockwaits": f"{package.name}.lw",
+    }
+
+
+@pytest.mark.usefixtures("cross_app_cycle")
+def test_command_refuses_a_cycle_and_split_squashes_the_cycle_free_range() -> None:
+    args = ("squashmigrations", "squashapp", "0003", "--noinput", "--no-verify", "--dry-run")
+    with pytest.raises(CommandError) as info:
+        call_command(*args)
+    message = str(info.value)
+    assert "squashapp.0003_c depends on lockwaits.0001_x" in message
+    assert "lockwaits.0001_x depends on squashapp.0001_a" in message
+    assert "squashmigrations squashapp 0001_a 0002_b" in message
+    out = StringIO()
+    call_command(*args, "--split", stdout=out)
+    assert "replaces 0001_a .. 0002_b" in out.getvalue()
+    assert "0003_c" not in out.getvalue()
