@@ -11,7 +11,7 @@ an index with raw ``CREATE INDEX CONCURRENTLY`` and comments a table (neither ca
 
 from django.db import models
 
-from safemigrations.deletion import DB_CASCADE
+from safemigrations.deletion import DB_CASCADE, DB_SET_NULL
 
 
 class Author(models.Model):
@@ -26,11 +26,10 @@ class Book(models.Model):
     title = models.CharField(max_length=200)
     author = models.ForeignKey(Author, on_delete=DB_CASCADE, db_index=False)
     editor = models.ForeignKey(
-        Author, null=True, on_delete=models.SET_NULL, related_name="+", help_text="Who edited it."
+        Author, null=True, on_delete=DB_SET_NULL, related_name="+", help_text="Who edited it."
     )
     isbn = models.CharField(max_length=20, db_index=True)
     pages = models.IntegerField(default=0)
-    tags = models.ManyToManyField(Tag)
 
     class Meta:
         indexes = [

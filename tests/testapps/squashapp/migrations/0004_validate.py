@@ -1,5 +1,6 @@
 from django.db import migrations, models
 
+from safemigrations.deletion import DB_SET_NULL
 from safemigrations.operations import AddForeignKeyField, SetNotNull, ValidateConstraint
 
 
@@ -16,7 +17,7 @@ class Migration(migrations.Migration):
             "editor",
             models.ForeignKey(
                 null=True,
-                on_delete=models.deletion.SET_NULL,
+                on_delete=DB_SET_NULL,
                 related_name="+",
                 to="squashapp.author",
             ),

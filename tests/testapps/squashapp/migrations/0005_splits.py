@@ -1,5 +1,7 @@
 from django.db import migrations, models
 
+from safemigrations.deletion import DB_SET_NULL
+
 
 def nothing(apps, schema_editor):
     """An elidable step a squash may drop."""
@@ -25,7 +27,7 @@ class Migration(migrations.Migration):
                     "editor",
                     models.ForeignKey(
                         null=True,
-                        on_delete=models.deletion.SET_NULL,
+                        on_delete=DB_SET_NULL,
                         related_name="+",
                         to="squashapp.author",
                         help_text="Who edited it.",
