@@ -145,6 +145,8 @@ def _crossable(app_label: str, before: Operation, operation: Operation) -> bool:
         return False
     if _checks_only(before) or isinstance(before, AddIndex | RemoveIndex):
         return True  # CHECK constraints and other named indexes never involve this index
+    if _constraint_on_other_fields(before, operation.name):
+        return True
     return _plain_django(before) and not before.references_field(
         operation.model_name, operation.name, app_label
     )
@@ -158,6 +160,17 @@ def _checks_only(operation: Operation) -> bool:
     return isinstance(operation, AddConstraint | AddConstraintNotValid) and isinstance(
         constraint, CheckConstraint
     )
+
+
+def _constraint_on_other_fields(operation: Operation, field: str) -> bool:
+    """A constraint added (concurrently or not) on named fields that do not include ``field``."""
+    constraint = getattr(operation, "constraint", None)
+    if not isinstance(operation, AddConstraint) and type(operation).__name__ != (
+        "AddUniqueConstraintConcurrently"
+    ):
+        return False
+    fields = tuple(getattr(constraint, "fields", None) or ())
+    return bool(fields) and not getattr(constraint, "expressions", None) and field not in fields
 
 
 def _plain_django(operation: Operation) -> bool:
