@@ -164,6 +164,8 @@ def generated_root() -> Any:
 @given(kinds=st.lists(st.sampled_from(KINDS), min_size=3, max_size=12))
 # Found by hypothesis: the FK index dropped after a data migration and a unique constraint.
 @example(kinds=["add_fk", "run_python", "unique", "drop_fk_index"])
+# Found by hypothesis: an on_delete switch after a data migration (deferred FK constraint).
+@example(kinds=["add_fk", "run_python", "cascade"])
 def test_squash_of_a_generated_history_is_equivalent(
     generated_root: Path, kinds: list[str]
 ) -> None:

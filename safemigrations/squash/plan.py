@@ -13,10 +13,9 @@ from django.conf import settings
 from django.db.migrations.migration import Migration, SwappableTuple
 from django.db.migrations.optimizer import MigrationOptimizer
 
-from safemigrations.operations.deferred import RunDeferredSQL
-
 from . import atomicity, graph
 from .carry import carry_functions
+from .flush import flush_deferred
 from .fresh import freshen, hoist_index_changes, is_data_operation
 from .model import Item, Kept, Key, Origin, Segment
 from .select import Selection, select
@@ -140,10 +139,10 @@ def plan_selection(
         if optimize:
             segment.items = hoist_index_changes(app_label, segment.items)
         operations = [i.operation for i in segment.items]
-        segment.operations = optimizer.optimize(operations, app_label) if optimize else operations
-        if optimize and segment.atomic and len(segment.migrations) > 1:
-            # Recorded inside its own transaction: one commit, not one per replaced migration.
-            segment.operations.append(RunDeferredSQL())
+        operations = optimizer.optimize(operations, app_label) if optimize else operations
+        # At the end of an atomic squash: recorded in its own transaction, one commit.
+        at_end = segment.atomic and len(segment.migrations) > 1
+        segment.operations = flush_deferred(operations, at_end=at_end)
 
     by_migration = {m.name: m for m in selection.migrations}
     carried = carry_functions(
