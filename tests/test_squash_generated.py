@@ -129,7 +129,12 @@ class History:
         if kind == "run_python":
             header = (
                 "\n\ndef forwards(apps, schema_editor):\n"
-                '    apps.get_model("squashapp", "Other").objects.create()\n'
+                '    other = apps.get_model("squashapp", "Other").objects.create()\n'
+                '    item = apps.get_model("squashapp", "Item")\n'
+                f'    item.objects.create(name="n{n}", qty=1)\n'
+                "    if any(f.name.startswith('other') for f in item._meta.fields):\n"
+                "        item.objects.update(**{f.name: other for f in item._meta.fields\n"
+                "                                if f.name.startswith('other')})\n"
             )
             return "migrations.RunPython(forwards, migrations.RunPython.noop)", True, header
         return "", True, ""

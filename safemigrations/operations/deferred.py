@@ -17,7 +17,8 @@ from django.db.migrations.state import ProjectState
 
 
 class RunDeferredSQL(Operation):
-    """Execute (and clear) the schema editor's deferred SQL now. No state change; elidable."""
+    """Execute (and clear) the schema editor's deferred SQL now, and check deferred foreign keys
+    (in a transaction, on PostgreSQL). No state change; elidable."""
 
     reversible = True
     reduces_to_sql = True
@@ -39,9 +40,7 @@ class RunDeferredSQL(Operation):
         from_state: ProjectState,
         to_state: ProjectState,
     ) -> None:
-        for sql in list(schema_editor.deferred_sql):
-            schema_editor.execute(sql, None)
-        schema_editor.deferred_sql.clear()
+        self._flush(schema_editor)
 
     def database_backwards(
         self,
@@ -50,7 +49,24 @@ class RunDeferredSQL(Operation):
         from_state: ProjectState,
         to_state: ProjectState,
     ) -> None:
-        pass
+        self._flush(schema_editor)
+
+    @staticmethod
+    def _flush(schema_editor: BaseDatabaseSchemaEditor) -> None:
+        """Run the deferred SQL, then check the deferred foreign keys of rows written so far.
+
+        Rows a data migration wrote leave "pending trigger events" (deferred foreign key
+        checks) that make PostgreSQL refuse a later ``ALTER TABLE`` of the same table in the
+        transaction; the commit at the end of each original migration checked them. ``SET
+        CONSTRAINTS ALL IMMEDIATE`` checks them now, ``DEFERRED`` restores the default.
+        """
+        for sql in list(schema_editor.deferred_sql):
+            schema_editor.execute(sql, None)
+        schema_editor.deferred_sql.clear()
+        connection = schema_editor.connection
+        if connection.vendor == "postgresql" and connection.in_atomic_block:
+            schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE", None)
+            schema_editor.execute("SET CONSTRAINTS ALL DEFERRED", None)
 
     def describe(self) -> str:
         return "Run the SQL deferred to the end of the migration (foreign keys, indexes) now"

@@ -7,15 +7,25 @@ the field; in a squash, an ``AlterField`` the optimizer could not fold into its 
 change nothing, and the deferred SQL would then create the *old* definition: an ``ON DELETE``
 action or a dropped index lost. A ``RunDeferredSQL()`` before the first operation that is not
 itself a creation puts the catalog where the originals had it; data migrations then also see
-the foreign keys they saw before. A squash that is atomic also ends with one, so Django records
-it in the migration's own transaction (see :mod:`safemigrations.operations.deferred`).
+the foreign keys they saw before. One follows each data migration too: it checks the deferred
+foreign keys of the rows written (as each original migration's commit did), without which
+PostgreSQL refuses a later ``ALTER TABLE`` of those tables ("pending trigger events"). A squash
+that is atomic also ends with one, so Django records it in the migration's own transaction (see
+:mod:`safemigrations.operations.deferred`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.migrations.operations import AddConstraint, AddField, AddIndex, CreateModel
+from django.db.migrations.operations import (
+    AddConstraint,
+    AddField,
+    AddIndex,
+    CreateModel,
+    RunPython,
+    RunSQL,
+)
 from django.db.migrations.operations.base import Operation
 
 from safemigrations.operations.deferred import RunDeferredSQL
@@ -30,12 +40,15 @@ def flush_deferred(operations: Sequence[Operation], *, at_end: bool) -> list[Ope
     """``operations`` with ``RunDeferredSQL()`` where pending deferred SQL must run first."""
     result: list[Operation] = []
     pending = False
+    after_data = False
     for operation in operations:
-        if pending and not isinstance(operation, _ADDING):
+        is_data = isinstance(operation, RunPython | RunSQL)
+        if (pending and not isinstance(operation, _ADDING)) or (after_data and not is_data):
             result.append(RunDeferredSQL())
             pending = False
         result.append(operation)
         pending = pending or isinstance(operation, _DEFERRING)
+        after_data = is_data
     if at_end and result:
         result.append(RunDeferredSQL())
     return result
