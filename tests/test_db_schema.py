@@ -87,7 +87,7 @@ def test_query_count_is_constant(conn: psycopg.Connection) -> None:
             counted.append(str(query))
             return super().execute(query, params, **kw)
 
-    schema = read_schema(Counting(conn))
+    schema = read_schema(Counting(conn))  # type: ignore[arg-type]
     assert len(schema.tables) == 22
     assert len(counted) == QUERY_COUNT == schema.queries
     extra = schema.tables["extra_7"]
