@@ -146,6 +146,7 @@ class Table:
     indexes: tuple[Index, ...] = ()
     rows: int = 0  # pg_class.reltuples (0 when never analyzed)
     size_bytes: int = 0  # pg_total_relation_size: heap, indexes, TOAST
+    writes: int = 0  # rows inserted, updated and deleted since the statistics were reset
 
     def column(self, name: str) -> Column | None:
         """The column called ``name``, if any."""
@@ -261,8 +262,10 @@ _SEARCH_PATH = "SELECT oid FROM pg_namespace WHERE nspname = ANY(current_schemas
 
 TABLES_SQL = f"""
 SELECT c.oid::int8, c.relname::text, c.relkind::text, GREATEST(c.reltuples, 0)::int8,
-       pg_total_relation_size(c.oid)::int8
+       pg_total_relation_size(c.oid)::int8,
+       COALESCE(st.n_tup_ins + st.n_tup_upd + st.n_tup_del, 0)::int8
 FROM pg_class c
+LEFT JOIN pg_stat_user_tables st ON st.relid = c.oid
 WHERE c.relkind IN ('r', 'p') AND c.relnamespace = ANY({_SEARCH_PATH})
   AND (%(all)s OR c.relname = ANY(%(names)s))
 """
@@ -344,11 +347,12 @@ def read_schema(cursor: Cursor, tables: Iterable[str] | None = None) -> Schema:
             "kind": kind,
             "rows": int(rows),
             "size": int(size),
+            "writes": int(writes),
             "columns": [],
             "constraints": [],
             "indexes": [],
         }
-        for oid, name, kind, rows, size in table_rows
+        for oid, name, kind, rows, size, writes in table_rows
     }
     cursor.execute(COLUMNS_SQL, params)
     for oid, name, type_, not_null, default, identity in cursor.fetchall():
@@ -441,6 +445,7 @@ def read_schema(cursor: Cursor, tables: Iterable[str] | None = None) -> Schema:
             indexes=tuple(t["indexes"]),
             rows=t["rows"],
             size_bytes=t["size"],
+            writes=t["writes"],
         )
     return schema
 

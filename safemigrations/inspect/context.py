@@ -1,0 +1,69 @@
+"""What every drift check reads: the catalog, the expected models, and how to make a finding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from safemigrations.db.schema import Schema, Table
+
+from .drift import KINDS, Drift
+from .expected import ExpectedModel
+
+
+@dataclass
+class Context:
+    """The database's schema and the models it should match, table by table."""
+
+    schema: Schema
+    models: list[ExpectedModel]
+    connection: BaseDatabaseWrapper
+    by_table: dict[str, ExpectedModel] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_table = {m.table: m for m in self.models}
+
+    def pairs(self) -> list[tuple[ExpectedModel, Table]]:
+        """Each expected model with its table, for the tables that exist."""
+        return [
+            (model, self.schema.tables[model.table])
+            for model in self.models
+            if model.table in self.schema.tables
+        ]
+
+    def drift(
+        self,
+        kind_id: str,
+        model: ExpectedModel | None,
+        table: Table | None,
+        message: str,
+        **kw: Any,
+    ) -> Drift:
+        """A finding about ``model``'s ``table``, with the table's row estimate and size."""
+        return Drift(
+            kind=KINDS[kind_id],
+            message=message,
+            app=model.app_label if model else None,
+            model=model.label if model else None,
+            table=table.name if table else (model.table if model else None),
+            rows=table.rows if table else 0,
+            size_bytes=table.size_bytes if table else 0,
+            **kw,
+        )
+
+
+def human_bytes(size: int) -> str:
+    """``8.0 kB``, ``12.3 MB``: sizes for people (powers of 1024, PostgreSQL's units)."""
+    value = float(size)
+    for unit in ("bytes", "kB", "MB", "GB", "TB"):
+        if value < 1024 or unit == "TB":
+            return f"{int(value)} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"
+
+
+def rows_and_size(table: Table) -> str:
+    """``~1,200 rows, 4.2 MB``: the table's estimates, for messages."""
+    return f"~{table.rows:,} rows, {human_bytes(table.size_bytes)}"

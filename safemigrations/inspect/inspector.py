@@ -1,0 +1,77 @@
+"""Run the drift checks: read the models and the catalog, compare, apply the allowlist."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from safemigrations.db.schema import Schema, read_schema
+
+from . import allowlist
+from .checks import ALL, Check
+from .context import Context
+from .drift import Drift
+from .expected import ExpectedModel, expected_models
+from .state import applied_state_apps
+
+
+@dataclass
+class Inspection:
+    """What one inspection found, and what it looked at."""
+
+    findings: list[Drift]
+    allowed: list[tuple[Drift, str]] = field(default_factory=list)
+    models: list[ExpectedModel] = field(default_factory=list)
+    schema: Schema = field(default_factory=Schema)
+    app_labels: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def clean(self) -> bool:
+        """True when nothing is left to report."""
+        return not self.findings
+
+    def by_app(self) -> dict[str | None, list[Drift]]:
+        """The findings grouped by app label (None: the allowlist's own findings)."""
+        grouped: dict[str | None, list[Drift]] = {}
+        for drift in self.findings:
+            grouped.setdefault(drift.app, []).append(drift)
+        return grouped
+
+
+def inspect_database(
+    connection: BaseDatabaseWrapper,
+    app_labels: Iterable[str],
+    *,
+    registry: Any = None,
+    allow: dict[str, str] | None = None,
+    checks: Sequence[Check] = ALL,
+) -> Inspection:
+    """Compare the catalog of ``connection`` with the models of ``app_labels``.
+
+    ``registry`` is the app registry the models come from; by default the migration state at the
+    leaf of the migrations applied to this database. ``allow`` is the allowlist
+    (``SAFEMIGRATIONS["DRIFT"]["allow"]``).
+    """
+    started = time.perf_counter()
+    labels = sorted(set(app_labels))
+    if registry is None:
+        registry = applied_state_apps(connection)
+    models = expected_models(registry, labels, connection)
+    with connection.cursor() as cursor:
+        schema = read_schema(cursor, {m.table for m in models})
+    context = Context(schema=schema, models=models, connection=connection)
+    found = [drift for check in checks for drift in check(context)]
+    filtered = allowlist.apply(found, allow or {})
+    return Inspection(
+        findings=filtered.findings,
+        allowed=filtered.allowed,
+        models=models,
+        schema=schema,
+        app_labels=labels,
+        seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,198 @@
+"""The drift inspector on a real database: each kind of drift made on purpose with raw SQL,
+reported once with the right names, fixed by the migration ``--fix`` writes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import uuid
+from collections.abc import Iterator
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+
+from safemigrations.inspect import Inspection, inspect_database
+from safemigrations.inspect.fix import write_fixes
+from safemigrations.inspect.report import render
+from safemigrations.testing.migrator import Migrator
+
+APP = "drift"
+MIGRATIONS = Path(__file__).parent / "testapps" / "drift" / "migrations"
+TABLES = ["drift_tag", "drift_review", "drift_chapter", "drift_book", "drift_author"]
+
+
+def sql(*statements: str) -> None:
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def one(query: str) -> Any:
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        return cursor.fetchone()[0]
+
+
+def fk_name(table: str, column: str) -> str:
+    return str(
+        one(
+            f"SELECT conname FROM pg_constraint WHERE conrelid = '{table}'::regclass "
+            f"AND contype = 'f' AND conkey = ARRAY[(SELECT attnum FROM pg_attribute WHERE "
+            f"attrelid = '{table}'::regclass AND attname = '{column}')]"
+        )
+    )
+
+
+def index_on(table: str, column: str) -> str:
+    return str(
+        one(
+            f"SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = '{table}'::regclass"
+            f" AND indnatts = 1 AND indkey[0] = (SELECT attnum FROM pg_attribute WHERE "
+            f"attrelid = '{table}'::regclass AND attname = '{column}') AND NOT indisunique "
+            "AND NOT EXISTS (SELECT FROM pg_opclass o WHERE o.oid = indclass[0] "
+            "AND o.opcname LIKE '%pattern_ops')"
+        )
+    )
+
+
+@pytest.fixture
+def drift_app(migrator: Migrator, tmp_path: Path) -> Iterator[str]:
+    """The drift app migrated from a copy of its migrations (``--fix`` writes next to them)."""
+    package = f"drift_migrations_{uuid.uuid4().hex[:8]}"
+    shutil.copytree(MIGRATIONS, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    sys.path.insert(0, str(tmp_path))
+    try:
+        with override_settings(MIGRATION_MODULES={APP: package}):
+            migrator.migrate(APP)
+            try:
+                yield package
+            finally:
+                sql(
+                    f"DROP TABLE IF EXISTS {', '.join(TABLES)} CASCADE",
+                    f"DELETE FROM django_migrations WHERE app = '{APP}'",
+                )
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [m for m in sys.modules if m.startswith(package)]:
+            del sys.modules[name]
+
+
+def inspect(**kwargs: Any) -> Inspection:
+    return inspect_database(connection, [APP], **kwargs)
+
+
+def found(inspection: Inspection) -> list[tuple[str, str, tuple[str, ...]]]:
+    return sorted((d.kind.id, d.subject, tuple(d.objects)) for d in inspection.findings)
+
+
+def test_freshly_migrated_database_reports_nothing(drift_app: str) -> None:
+    inspection = inspect()
+    assert found(inspection) == []
+    assert len(inspection.models) == 5
+    text = render(inspection, "text")
+    assert text.startswith("No drift: the database matches the models (5 tables of 1 app")
+    assert "\n" not in text
+
+
+def break_everything() -> dict[str, str]:
+    """Make one drift of each fixable kind; return the names the findings must carry."""
+    names = {
+        "author_fk": fk_name("drift_book", "author_id"),
+        "editor_fk": fk_name("drift_book", "editor_id"),
+        "chapter_fk": fk_name("drift_chapter", "book_id"),
+        "tag_index": index_on("drift_tag", "book_id"),
+        "review_index": index_on("drift_review", "book_id"),
+        "chapter_index": index_on("drift_chapter", "book_id"),
+        "pages_check": str(
+            one(
+                "SELECT conname FROM pg_constraint WHERE conrelid = 'drift_book'::regclass "
+                "AND contype = 'c'"
+            )
+        ),
+    }
+    sql(
+        # A rolled-back on_delete change: the model says PROTECT, the database cascades.
+        f"ALTER TABLE drift_book DROP CONSTRAINT {names['author_fk']}",
+        f"ALTER TABLE drift_book ADD CONSTRAINT {names['author_fk']} FOREIGN KEY (author_id) "
+        "REFERENCES drift_author (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED",
+        # ... and the reverse: InDatabaseToo(SET_NULL) lost its action.
+        f"ALTER TABLE drift_book DROP CONSTRAINT {names['editor_fk']}",
+        f"ALTER TABLE drift_book ADD CONSTRAINT {names['editor_fk']} FOREIGN KEY (editor_id) "
+        "REFERENCES drift_author (id) DEFERRABLE INITIALLY DEFERRED",
+        # A deploy that failed after ADD ... NOT VALID.
+        f"ALTER TABLE drift_chapter DROP CONSTRAINT {names['chapter_fk']}",
+        f"ALTER TABLE drift_chapter ADD CONSTRAINT {names['chapter_fk']} FOREIGN KEY (book_id) "
+        "REFERENCES drift_book (id) DEFERRABLE INITIALLY DEFERRED NOT VALID",
+        f"ALTER TABLE drift_book DROP CONSTRAINT {names['pages_check']}",
+        f"ALTER TABLE drift_book ADD CONSTRAINT {names['pages_check']} CHECK (pages >= 0) "
+        "NOT VALID",
+        # A duplicate of Django's foreign key index, made by hand.
+        "CREATE INDEX drift_chapter_book_copy ON drift_chapter (book_id)",
+        # unique_together-like constraint next to Django's foreign key index (seed story).
+        "ALTER TABLE drift_review ADD CONSTRAINT drift_review_book_reviewer_uniq "
+        "UNIQUE (book_id, reviewer)",
+        # The foreign key index of Tag.book, dropped by hand.
+        f"DROP INDEX {names['tag_index']}",
+        # Rows that make unique builds fail, for the INVALID leftovers below.
+        "INSERT INTO drift_author (name) VALUES ('a')",
+        "INSERT INTO drift_book (author_id, title, pages) SELECT id, 't', 1 FROM drift_author",
+        "INSERT INTO drift_book (author_id, title, pages) SELECT id, 't', 1 FROM drift_author",
+        "DROP INDEX drift_book_title_ix",
+    )
+    for name in ("drift_book_title_ix", "drift_book_leftover"):
+        with pytest.raises(Exception, match="could not create unique index"):
+            sql(f"CREATE UNIQUE INDEX CONCURRENTLY {name} ON drift_book (title)")
+    return names
+
+
+def test_each_drift_is_reported_once_with_its_names_and_fixed(drift_app: str) -> None:
+    names = break_everything()
+    inspection = inspect()
+    assert found(inspection) == sorted(
+        [
+            ("SMD101", "drift.Book.author", (names["author_fk"],)),
+            ("SMD101", "drift.Book.editor", (names["editor_fk"],)),
+            ("SMD111", "drift.Chapter.book", (names["chapter_fk"],)),
+            ("SMD111", "drift.Book.pages", (names["pages_check"],)),
+            ("SMD112", "drift.Book", ("drift_book_leftover",)),
+            ("SMD112", "drift.Book", ("drift_book_title_ix",)),
+            ("SMD121", "drift.Chapter", ("drift_chapter_book_copy", names["chapter_index"])),
+            (
+                "SMD122",
+                "drift.Review.book",
+                (names["review_index"], "drift_review_book_reviewer_uniq"),
+            ),
+            ("SMD131", "drift.Tag.book", (fk_name("drift_tag", "book_id"),)),
+        ]
+    )
+    assert all(d.fixable for d in inspection.findings)
+    by_kind = {d.kind.id: d for d in inspection.findings}
+    author = next(d for d in inspection.findings if d.field == "author")
+    assert "on_delete=PROTECT" in author.message
+    assert "ON DELETE CASCADE" in author.message
+    assert author.rows >= 0
+    assert author.size_bytes > 0
+    assert by_kind["SMD122"].cost_bytes > 0
+
+    plan = write_fixes(connection, inspection.findings, inspection.models)
+    assert plan.not_fixed == []
+    (written,) = plan.written
+    assert written.name == "0002_fix_drift"
+    assert written.model_edits == ["drift.Review.book: set db_index=False"]
+    text = Path(written.path).read_text()
+    assert "atomic = False" in text
+    assert "AddDBCascadeConstraint" in text
+    assert "SeparateDatabaseAndState" in text
+
+    out = StringIO()
+    call_command("lintmigrations", APP, "0002", stdout=out, fail_on="error", format="json")
+    assert [f for f in json.loads(out.getvalue()) if f["severity"] == "error"] == []
+
+    Migrator().migrate(APP)
+    assert found(inspect()) == []
