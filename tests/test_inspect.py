@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test import override_settings
 
@@ -196,3 +197,125 @@ def test_each_drift_is_reported_once_with_its_names_and_fixed(drift_app: str) ->
 
     Migrator().migrate(APP)
     assert found(inspect()) == []
+
+
+def run_command(*args: str, **options: Any) -> tuple[str, int]:
+    """``inspectdrift`` output and exit status."""
+    out = StringIO()
+    try:
+        call_command("inspectdrift", *args, stdout=out, stderr=out, **options)
+    except CommandError as exc:
+        return out.getvalue() + str(exc), exc.returncode
+    return out.getvalue(), 0
+
+
+def test_command_exit_status_and_formats(drift_app: str) -> None:
+    output, status = run_command(APP)
+    assert status == 0
+    assert output.strip().startswith("No drift")
+    assert len(output.strip().splitlines()) == 1
+
+    sql("CREATE INDEX drift_chapter_book_copy ON drift_chapter (book_id)")  # a warning
+    output, status = run_command(APP, format="json")
+    assert status == 0  # below the default --fail-on error
+    (finding,) = json.loads(output)
+    assert finding["id"] == "SMD121"
+    assert finding["kind"] == "duplicate-index"
+    assert finding["objects"][0] == "drift_chapter_book_copy"
+    assert finding["table"] == "drift_chapter"
+    assert finding["fixable"] is True
+
+    output, status = run_command(APP, format="sarif", fail_on="warning")
+    assert status == 1
+    sarif = json.loads(output[: output.rindex("}") + 1])
+    (result,) = sarif["runs"][0]["results"]
+    rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+    assert rules[result["ruleIndex"]]["id"] == result["ruleId"] == "SMD121"
+    assert result["level"] == "warning"
+
+    output, status = run_command(APP, format="github")
+    assert output.startswith("::warning title=SMD121 duplicate-index::drift.Chapter")
+
+    output, status = run_command(APP)
+    assert "drift.Chapter (drift_chapter, ~" in output
+    assert "1 finding: 1 warning; 1 fixable with --fix" in output
+
+
+def test_allowlist_hides_with_a_reason_and_reports_unused_entries(drift_app: str) -> None:
+    sql("CREATE INDEX drift_chapter_book_copy ON drift_chapter (book_id)")
+    allow = {
+        "duplicate-index:drift_chapter_book_copy": "the reporting replica uses it",
+        "SMD131:drift.Tag.*": "accepted while Tag is small",
+        "redundant-index": "",
+        "no-such-kind": "typo",
+    }
+    inspection = inspect(allow=allow)
+    assert [(d, reason) for d, reason in inspection.allowed if d.kind.id == "SMD121"]
+    assert [reason for _, reason in inspection.allowed] == ["the reporting replica uses it"]
+    assert found(inspection) == [
+        ("SMD191", "", ("SMD131:drift.Tag.*",)),
+        ("SMD192", "", ("no-such-kind",)),
+        ("SMD192", "", ("redundant-index",)),
+    ]
+    with override_settings(SAFEMIGRATIONS={"DRIFT": {"allow": allow, "fail_on": "warning"}}):
+        output, status = run_command(APP)
+    assert status == 1
+    assert "1 accepted by the allowlist" in output
+    assert "matched no finding" in output
+
+
+def test_settings_errors_are_clear(drift_app: str) -> None:
+    with override_settings(SAFEMIGRATIONS={"DRIFT": {"alow": {}}}):
+        output, status = run_command(APP)
+    assert status == 1
+    assert "unknown key(s) alow" in output
+
+
+def test_a_running_concurrent_build_is_not_a_dead_leftover(
+    drift_app: str, test_db_conninfo: str
+) -> None:
+    import threading
+
+    import psycopg
+
+    with psycopg.connect(test_db_conninfo, autocommit=True) as writer:
+        writer.execute("BEGIN")
+        writer.execute("INSERT INTO drift_author (name) VALUES ('w')")
+        builder = psycopg.connect(test_db_conninfo, autocommit=True)
+        thread = threading.Thread(
+            target=builder.execute,
+            args=("CREATE INDEX CONCURRENTLY drift_author_name_building ON drift_author (name)",),
+        )
+        thread.start()
+        try:
+            for _ in range(200):
+                if one(
+                    "SELECT count(*) FROM pg_class WHERE relname = 'drift_author_name_building'"
+                ):
+                    break
+                threading.Event().wait(0.02)
+            inspection = inspect()
+            assert found(inspection) == [
+                ("SMD113", "drift.Author", ("drift_author_name_building",))
+            ]
+            assert not inspection.findings[0].fixable
+        finally:
+            writer.execute("COMMIT")
+            thread.join(timeout=30)
+            builder.close()
+    inspection = inspect()
+    assert [d.kind.id for d in inspection.findings] == []
+
+
+def test_fix_lists_what_it_cannot_fix(drift_app: str) -> None:
+    fk = fk_name("drift_chapter", "book_id")
+    sql(
+        f"ALTER TABLE drift_chapter DROP CONSTRAINT {fk}",
+        f"ALTER TABLE drift_chapter ADD CONSTRAINT {fk} FOREIGN KEY (book_id) "
+        "REFERENCES drift_book (id) ON UPDATE CASCADE DEFERRABLE INITIALLY DEFERRED",
+    )
+    output, status = run_command(APP, fix=True)
+    assert status == 0
+    assert "SMD102 on-update-mismatch" in output
+    assert "Not fixed by --fix (1):" in output
+    assert "Wrote" not in output
