@@ -455,6 +455,20 @@ def read_schema(cursor: Cursor, tables: Iterable[str] | None = None) -> Schema:
 QUERY_COUNT = 7
 
 
+def table_names(cursor: Cursor) -> set[str]:
+    """Names of the tables of the search path, leaving out those an extension owns (one query)."""
+    cursor.execute(
+        f"""
+        SELECT c.relname::text FROM pg_class c
+        WHERE c.relkind IN ('r', 'p') AND c.relnamespace = ANY({_SEARCH_PATH})
+          AND NOT c.relispartition
+          AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                          AND d.objid = c.oid AND d.deptype = 'e')
+        """
+    )
+    return {str(row[0]) for row in cursor.fetchall()}
+
+
 def _indexes_sql(cursor: Cursor) -> str:
     cursor.execute("SELECT current_setting('server_version_num')::int")
     version = int(cursor.fetchone()[0])

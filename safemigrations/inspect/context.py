@@ -20,6 +20,10 @@ class Context:
     schema: Schema
     models: list[ExpectedModel]
     connection: BaseDatabaseWrapper
+    #: Every table name of the search path (not owned by an extension), for stray tables.
+    all_tables: frozenset[str] = frozenset()
+    #: Every table a model of any app uses (managed or not, selected or not).
+    known_tables: frozenset[str] = frozenset()
     by_table: dict[str, ExpectedModel] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -77,6 +77,7 @@ class ExpectedColumn:
     has_db_default: bool
     primary_key: bool = False
     autofield: bool = False
+    generated: bool = False  # GeneratedField: the database computes it (no default, no NOT NULL)
 
 
 @dataclass
@@ -217,6 +218,7 @@ def _column(f: Any, connection: BaseDatabaseWrapper) -> ExpectedColumn:
         has_db_default=f.db_default is not models.NOT_PROVIDED,
         primary_key=bool(f.primary_key),
         autofield=isinstance(f, models.AutoField | models.BigAutoField | models.SmallAutoField),
+        generated=bool(getattr(f, "generated", False)),
     )
 
 

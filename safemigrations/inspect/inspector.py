@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from safemigrations.db.schema import Schema, read_schema
+from safemigrations.db.schema import Schema, read_schema, table_names
 
 from . import allowlist
 from .checks import ALL, Check
@@ -29,6 +29,7 @@ class Inspection:
     schema: Schema = field(default_factory=Schema)
     app_labels: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    queries: int = 0  # catalog queries run (the migration history read is not counted)
 
     @property
     def clean(self) -> bool:
@@ -64,8 +65,15 @@ def inspect_database(
     models = expected_models(registry, labels, connection)
     with connection.cursor() as cursor:
         schema = read_schema(cursor, {m.table for m in models})
-    context = Context(schema=schema, models=models, connection=connection)
-    found = [drift for check in checks for drift in check(context)]
+        all_tables = table_names(cursor)
+    context = Context(
+        schema=schema,
+        models=models,
+        connection=connection,
+        all_tables=frozenset(all_tables),
+        known_tables=frozenset(_known_tables(registry, connection)),
+    )
+    found = _once([drift for check in checks for drift in check(context)])
     filtered = allowlist.apply(found, allow or {})
     return Inspection(
         findings=filtered.findings,
@@ -74,4 +82,30 @@ def inspect_database(
         schema=schema,
         app_labels=labels,
         seconds=time.perf_counter() - started,
+        queries=schema.queries + 1,
     )
+
+
+#: Kinds that name an index or constraint another check reports more precisely.
+_GENERIC = {"SMD152", "SMD153"}
+
+
+def _once(findings: list[Drift]) -> list[Drift]:
+    """Drop a generic "extra object" finding when a precise one names the same object."""
+    precise = {(d.table, d.objects[0]) for d in findings if d.kind.id not in _GENERIC and d.objects}
+    return [
+        d
+        for d in findings
+        if d.kind.id not in _GENERIC or not d.objects or (d.table, d.objects[0]) not in precise
+    ]
+
+
+def _known_tables(registry: Any, connection: BaseDatabaseWrapper) -> set[str]:
+    """Tables of every model of every app, in the state and in the project's models."""
+    from django.apps import apps as project_apps
+
+    tables: set[str] = set()
+    for source in (registry, project_apps):
+        for model in source.get_models(include_auto_created=True):
+            tables.add(model._meta.db_table)
+    return tables

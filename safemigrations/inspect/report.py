@@ -43,7 +43,7 @@ def summary(inspection: Inspection) -> str:
     looked = (
         f"{tables} table{'s' if tables != 1 else ''} of {len(inspection.app_labels)} app"
         f"{'s' if len(inspection.app_labels) != 1 else ''}, catalog read in "
-        f"{inspection.schema.queries} queries, {inspection.seconds:.2f}s"
+        f"{inspection.queries} queries, {inspection.seconds:.2f}s"
     )
     allowed = len(inspection.allowed)
     accepted = f"; {allowed} accepted by the allowlist" if allowed else ""

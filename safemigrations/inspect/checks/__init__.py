@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 
 from ..context import Context
 from ..drift import Drift
-from . import foreign_keys, redundant_indexes, unindexed_foreign_keys, validity
+from . import extra, foreign_keys, missing, redundant_indexes, unindexed_foreign_keys, validity
 
 Check = Callable[[Context], Iterator[Drift]]
 
@@ -23,6 +23,8 @@ ALL: tuple[Check, ...] = (
     validity.find,
     redundant_indexes.find,
     unindexed_foreign_keys.find,
+    missing.find,
+    extra.find,
 )
 
 #: The checks that need only the catalog of the foreign keys, constraints and indexes: cheap
