@@ -12,5 +12,7 @@ class SafeMigrationsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import deletion
+        from .inspect import system_check
 
         deletion.install()
+        system_check.install()

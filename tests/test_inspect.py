@@ -400,3 +400,30 @@ def test_the_example_project_freshly_migrated_reports_nothing(
     )
     assert inspected.returncode == 0, inspected.stderr
     assert json.loads(inspected.stdout) == []
+
+
+def test_cheap_drift_is_a_database_system_check(drift_app: str) -> None:
+    from django.apps import apps
+    from django.core import checks
+
+    configs = [apps.get_app_config(APP)]
+    assert checks.run_checks(configs, tags=[checks.Tags.database], databases=["default"]) == []
+    names = break_everything()
+    messages = checks.run_checks(configs, tags=[checks.Tags.database], databases=["default"])
+    ids = sorted((m.id, str(m.obj)) for m in messages)
+    assert ids == [
+        ("safemigrations.W101", "drift.Book.author"),
+        ("safemigrations.W101", "drift.Book.editor"),
+        ("safemigrations.W102", "drift.Book.pages"),
+        ("safemigrations.W102", "drift.Chapter.book"),
+        ("safemigrations.W103", "drift.Book"),
+        ("safemigrations.W103", "drift.Book"),
+    ]
+    assert any(names["author_fk"] in m.msg for m in messages)
+    # Not run by a plain check (no database asked for).
+    assert checks.run_checks(configs, tags=[checks.Tags.database]) == []
+    with override_settings(SILENCED_SYSTEM_CHECKS=["safemigrations.W103"]):
+        out = StringIO()
+        call_command("check", APP, database=["default"], stdout=out, stderr=out)
+    assert "safemigrations.W101" in out.getvalue()
+    assert "safemigrations.W103" not in out.getvalue()
