@@ -262,10 +262,10 @@ _SEARCH_PATH = "SELECT oid FROM pg_namespace WHERE nspname = ANY(current_schemas
 
 TABLES_SQL = f"""
 SELECT c.oid::int8, c.relname::text, c.relkind::text, GREATEST(c.reltuples, 0)::int8,
-       pg_total_relation_size(c.oid)::int8,
-       COALESCE(st.n_tup_ins + st.n_tup_upd + st.n_tup_del, 0)::int8
+       pg_table_size(c.oid)::int8,
+       (pg_stat_get_tuples_inserted(c.oid) + pg_stat_get_tuples_updated(c.oid)
+        + pg_stat_get_tuples_deleted(c.oid))::int8
 FROM pg_class c
-LEFT JOIN pg_stat_user_tables st ON st.relid = c.oid
 WHERE c.relkind IN ('r', 'p') AND c.relnamespace = ANY({_SEARCH_PATH})
   AND (%(all)s OR c.relname = ANY(%(names)s))
 """
@@ -294,29 +294,34 @@ WHERE c.relkind IN ('r', 'p') AND c.relnamespace = ANY({_SEARCH_PATH})
 ORDER BY con.conrelid, con.conname
 """
 
+#: Expression keys are printed by ``pg_get_indexdef(oid, column)``; plain keys are named from
+#: the attribute numbers in Python (the function costs a catalog lookup per call). Operator
+#: classes are oids, named in Python from the non-default ones.
 INDEXES_SQL = f"""
 SELECT i.indrelid::int8, ic.relname::text, am.amname::text, i.indnkeyatts::int,
        i.indkey::int2[],
-       ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
+       ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k, true) END
              FROM generate_series(1, i.indnatts) k ORDER BY k)::text[],
        i.indisunique, i.indisprimary, i.indisvalid, i.indisready,
-       pg_get_expr(i.indpred, i.indrelid), i.indoption::int2[],
-       ARRAY(SELECT CASE WHEN op.opcdefault THEN '' ELSE op.opcname::text END
-             FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(o, n)
-             JOIN pg_opclass op ON op.oid = k.o ORDER BY k.n)::text[],
+       pg_get_expr(i.indpred, i.indrelid), i.indoption::int2[], i.indclass::oid[]::int8[],
        {{nulls_not_distinct}}, pg_get_indexdef(i.indexrelid),
        (SELECT con.conname::text FROM pg_constraint con WHERE con.conindid = i.indexrelid
           AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x') LIMIT 1),
        pg_relation_size(i.indexrelid)::int8,
-       COALESCE(s.idx_scan, 0)::int8
+       pg_stat_get_numscans(i.indexrelid)::int8
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_am am ON am.oid = ic.relam
-LEFT JOIN pg_stat_user_indexes s ON s.indexrelid = i.indexrelid
 WHERE c.relkind IN ('r', 'p') AND c.relnamespace = ANY({_SEARCH_PATH})
   AND (%(all)s OR c.relname = ANY(%(names)s))
 ORDER BY i.indrelid, ic.relname
+"""
+
+#: The operator classes that are not their type's default (few), by oid; with the version.
+OPCLASSES_SQL = """
+SELECT oid::int8, opcname::text, current_setting('server_version_num')::int
+FROM pg_opclass WHERE NOT opcdefault
 """
 
 #: Indexes a ``CREATE INDEX`` is building right now: the progress view knows the index once
@@ -401,7 +406,12 @@ def read_schema(cursor: Cursor, tables: Iterable[str] | None = None) -> Schema:
                 index=None if is_fk else _unquote(index),
             )
         )
-    cursor.execute(_indexes_sql(cursor), params)
+    cursor.execute(OPCLASSES_SQL)
+    opclass_rows = cursor.fetchall()
+    opclass_names = {int(oid): name for oid, name, _ in opclass_rows}
+    version = int(opclass_rows[0][2]) if opclass_rows else 140000
+    nnd = "i.indnullsnotdistinct" if version >= 150000 else "false"
+    cursor.execute(INDEXES_SQL.replace("{nulls_not_distinct}", nnd), params)
     index_rows = cursor.fetchall()
     cursor.execute(BUILDING_SQL)
     building_rows = [str(r[0]) for r in cursor.fetchall()]
@@ -410,8 +420,11 @@ def read_schema(cursor: Cursor, tables: Iterable[str] | None = None) -> Schema:
         predicate, options, opclasses, nnd, definition, constraint, size, scans = row[10:]
         if oid not in by_oid:
             continue
-        key_defs = tuple(keydefs or ())
         nums = tuple(attnums or ())
+        key_defs = tuple(
+            text if text is not None else attnames.get((oid, n), "")
+            for n, text in zip(nums, keydefs or (), strict=False)
+        )
         by_oid[oid]["indexes"].append(
             Index(
                 name=name,
@@ -426,7 +439,7 @@ def read_schema(cursor: Cursor, tables: Iterable[str] | None = None) -> Schema:
                 predicate=predicate,
                 include=key_defs[nkeys:],
                 options=tuple(int(o) for o in (options or ())[:nkeys]),
-                opclasses=tuple((opclasses or ())[:nkeys]),
+                opclasses=tuple(opclass_names.get(int(o), "") for o in (opclasses or ())[:nkeys]),
                 nulls_not_distinct=bool(nnd),
                 definition=definition,
                 constraint=constraint,
@@ -437,6 +450,9 @@ def read_schema(cursor: Cursor, tables: Iterable[str] | None = None) -> Schema:
         )
     schema = Schema(queries=QUERY_COUNT)
     for t in sorted(by_oid.values(), key=lambda t: t["name"]):
+        # pg_table_size (heap, TOAST) plus the indexes already read: pg_total_relation_size
+        # would stat every index file a second time.
+        t["size"] += sum(i.size_bytes for i in t["indexes"])
         schema.tables[t["name"]] = Table(
             name=t["name"],
             kind=t["kind"],
@@ -451,7 +467,7 @@ def read_schema(cursor: Cursor, tables: Iterable[str] | None = None) -> Schema:
 
 
 #: Catalog queries :func:`read_schema` runs: tables, columns, constraints, attribute names,
-#: server version, indexes, running builds.
+#: operator classes (with the server version), indexes, running builds.
 QUERY_COUNT = 7
 
 
@@ -467,13 +483,6 @@ def table_names(cursor: Cursor) -> set[str]:
         """
     )
     return {str(row[0]) for row in cursor.fetchall()}
-
-
-def _indexes_sql(cursor: Cursor) -> str:
-    cursor.execute("SELECT current_setting('server_version_num')::int")
-    version = int(cursor.fetchone()[0])
-    nnd = "i.indnullsnotdistinct" if version >= 150000 else "false"
-    return INDEXES_SQL.replace("{nulls_not_distinct}", nnd)
 
 
 def _is_building(name: str, building: list[str]) -> bool:
