@@ -427,3 +427,27 @@ def test_cheap_drift_is_a_database_system_check(drift_app: str) -> None:
         call_command("check", APP, database=["default"], stdout=out, stderr=out)
     assert "safemigrations.W101" in out.getvalue()
     assert "safemigrations.W103" not in out.getvalue()
+
+
+def test_an_auto_created_through_table_is_reported_but_not_fixed(transactional_db: None) -> None:
+    fk = fk_name("driftwide_label_items", "label_id")
+    definition = one(f"SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = '{fk}'")
+    sql(
+        f"ALTER TABLE driftwide_label_items DROP CONSTRAINT {fk}",
+        f"ALTER TABLE driftwide_label_items ADD CONSTRAINT {fk} FOREIGN KEY (label_id) "
+        "REFERENCES driftwide_label (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED",
+    )
+    try:
+        (drift,) = inspect_database(connection, ["driftwide"]).findings
+        assert (drift.kind.id, drift.table, drift.objects) == (
+            "SMD101",
+            "driftwide_label_items",
+            [fk],
+        )
+        assert not drift.fixable
+        assert "m2m_side=" in drift.fix
+    finally:
+        sql(
+            f"ALTER TABLE driftwide_label_items DROP CONSTRAINT {fk}",
+            f"ALTER TABLE driftwide_label_items ADD CONSTRAINT {fk} {definition}",
+        )

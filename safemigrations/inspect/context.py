@@ -45,8 +45,25 @@ class Context:
         message: str,
         **kw: Any,
     ) -> Drift:
-        """A finding about ``model``'s ``table``, with the table's row estimate and size."""
+        """A finding about ``model``'s ``table``, with the table's row estimate and size.
+
+        A ``remedy`` gets the model's app label. Operations cannot name the through table
+        Django creates for a ``ManyToManyField`` without ``through=``: on it, only an index no
+        model declares keeps its remedy (a plain ``DROP INDEX CONCURRENTLY``).
+        """
+        remedy = kw.pop("remedy", None)
+        if remedy is not None and model is not None:
+            remedy = {**remedy, "app": model.app_label}
+            if model.auto_created and remedy["op"] != "drop_unknown_index":
+                remedy = None
+                kw["fix"] = (
+                    kw.get("fix", "").replace(" (--fix writes it)", "")
+                    + f" Not written by --fix: {model.table} is the table Django creates for a "
+                    "ManyToManyField without through=, which migration operations cannot name "
+                    "(AddDBCascadeConstraint takes m2m_side= for its keys' actions)."
+                )
         return Drift(
+            remedy=remedy,
             kind=KINDS[kind_id],
             message=message,
             app=model.app_label if model else None,

@@ -74,7 +74,7 @@ def write_fixes(
     """Write one migration per app for the fixable ``findings``; list the others."""
     executor = MigrationExecutor(connection)
     loader = executor.loader
-    by_label = {m.model_name: m for m in models}
+    by_label = {(m.app_label, m.model_name): m for m in models}
     plan = FixPlan()
     per_app: dict[str, list[Drift]] = {}
     for drift in findings:
@@ -95,7 +95,7 @@ def write_fixes(
         written = WrittenFix(app_label=app_label, name="", path="")
         for drift in drifts:
             assert drift.remedy is not None
-            model = by_label[drift.remedy["model"]]
+            model = by_label[(app_label, drift.remedy["model"])]
             op, edit = _operation(drift.remedy, model)
             operations.append(op)
             written.fixed.append(drift)
