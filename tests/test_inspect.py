@@ -451,3 +451,19 @@ def test_an_auto_created_through_table_is_reported_but_not_fixed(transactional_d
             f"ALTER TABLE driftwide_label_items DROP CONSTRAINT {fk}",
             f"ALTER TABLE driftwide_label_items ADD CONSTRAINT {fk} {definition}",
         )
+
+
+def test_fix_from_the_command_keeps_json_on_stdout(drift_app: str) -> None:
+    sql("CREATE INDEX drift_chapter_book_copy ON drift_chapter (book_id)")
+    out, err = StringIO(), StringIO()
+    call_command("inspectdrift", APP, format="json", fix=True, stdout=out, stderr=err)
+    assert [f["id"] for f in json.loads(out.getvalue())] == ["SMD121"]
+    assert "Wrote " in err.getvalue()
+    assert "0002_fix_drift.py" in err.getvalue()
+    # Not applied yet: a second --fix refuses instead of writing a second migration.
+    output, status = run_command(APP, fix=True)
+    assert status == 1
+    assert "not applied to this database (0002_fix_drift)" in output
+    Migrator().migrate(APP)
+    output, status = run_command(APP)
+    assert output.startswith("No drift")

@@ -84,6 +84,11 @@ def write_fixes(
             per_app.setdefault(drift.app, []).append(drift)
     for app_label, drifts in sorted(per_app.items()):
         leaves = loader.graph.leaf_nodes(app_label)
+        if not leaves:
+            raise FixError(
+                f"{app_label} has no migrations to add a fix after: run makemigrations "
+                f"{app_label} and migrate first."
+            )
         unapplied = [key for key in leaves if key not in loader.applied_migrations]
         if unapplied:
             raise FixError(

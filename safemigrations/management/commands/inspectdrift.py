@@ -12,7 +12,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 from safemigrations.inspect import KINDS, inspect_database
 from safemigrations.inspect.config import DriftConfig, DriftConfigError
@@ -72,11 +72,19 @@ class Command(BaseCommand):
                 f"inspectdrift reads PostgreSQL's catalog; database {alias!r} is "
                 f"{connection.vendor}."
             )
-        inspection = inspect_database(connection, labels, allow=dict(config.allow))
+        try:
+            inspection = inspect_database(connection, labels, allow=dict(config.allow))
+        except DatabaseError as exc:
+            raise CommandError(
+                f"Could not read the catalog of database {alias!r}: {str(exc).strip()}. Check "
+                "that it is reachable and that its user may read pg_catalog."
+            ) from None
         style = style_hook(self)
         self.stdout.write(render(inspection, options["format"], style=style))
         if options["fix"]:
-            self._fix(connection, inspection)
+            # Machine-readable formats keep stdout for the report.
+            out = self.stdout if options["format"] == "text" else self.stderr
+            self._fix(connection, inspection, out)
         failing = [d for d in inspection.findings if config.fails(d.level)]
         if failing:
             raise CommandError(
@@ -101,12 +109,11 @@ class Command(BaseCommand):
         labels = given or project_apps()
         return [label for label in labels if label not in config.exclude_apps]
 
-    def _fix(self, connection: Any, inspection: Any) -> None:
+    def _fix(self, connection: Any, inspection: Any, out: Any) -> None:
         try:
             plan = write_fixes(connection, inspection.findings, inspection.models)
-        except FixError as exc:
-            raise CommandError(str(exc)) from None
-        out = self.stderr if self.stdout is None else self.stdout
+        except (FixError, OSError) as exc:
+            raise CommandError(f"--fix wrote nothing more: {exc}") from None
         for written in plan.written:
             out.write(
                 self.style.MIGRATE_HEADING(f"Wrote {written.path}")
