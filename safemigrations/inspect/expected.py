@@ -3,7 +3,9 @@
 The models are read from an app registry: by default the migration state at the leaf of the
 applied migrations (what ``migrate`` has put into the database), so migrations not yet applied
 are not drift. Only concrete models the migrations manage are expected in the database:
-``managed = False`` and proxy models are left out, and so are the apps not selected.
+``managed = False`` and proxy models are left out, and so are the apps not selected, models a
+router sends to another database and schema-qualified tables (``'"other"."table"'``), which
+are outside the search path the catalog is read from.
 
 Names of the objects Django creates implicitly (a foreign key's index, ``unique=True``,
 ``unique_together``, the ``_like`` twin of a ``varchar`` index) are computed with the
@@ -134,8 +136,8 @@ def expected_models(
         meta = model._meta
         if meta.app_label not in labels or meta.proxy or not meta.managed or meta.swapped:
             continue
-        if not meta.can_migrate(connection):
-            continue
+        if not meta.can_migrate(connection) or '"."' in meta.db_table:
+            continue  # routed elsewhere, or a schema-qualified table outside the search path
         result.append(_expected(model, editor, connection))
     return sorted(result, key=lambda m: m.table)
 
