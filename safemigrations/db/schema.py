@@ -2,9 +2,11 @@
 
 :func:`read_schema` returns a :class:`Schema`: for each table its columns, constraints and
 indexes, with the facts a comparison needs (``ON DELETE``/``ON UPDATE``, deferrable, validated,
-index method, key expressions, predicate, INVALID, a concurrent build still running) and the
-planner's estimates (rows, bytes). Five queries, whatever the number of tables: one each for
-tables, columns, constraints, indexes, and the index builds running right now. The drift
+index method, key expressions, predicate, INVALID, a concurrent build still running), the
+row estimate and sizes in bytes. Seven queries, whatever the number of tables
+(:data:`QUERY_COUNT`): tables, columns, constraints, attribute names, operator classes, indexes,
+and the index builds running right now. :func:`table_names` lists the search path's tables in
+one more. The drift
 inspector compares it with the models; anything else that compares two catalogs (say, a
 database migrated from squashed migrations against one migrated from the originals) can use
 :func:`compare_schemas`.
