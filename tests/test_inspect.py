@@ -467,3 +467,15 @@ def test_fix_from_the_command_keeps_json_on_stdout(drift_app: str) -> None:
     Migrator().migrate(APP)
     output, status = run_command(APP)
     assert output.startswith("No drift")
+
+
+def test_restrict_instead_of_no_action_is_a_warning(drift_app: str) -> None:
+    fk = fk_name("drift_book", "author_id")
+    sql(
+        f"ALTER TABLE drift_book DROP CONSTRAINT {fk}",
+        f"ALTER TABLE drift_book ADD CONSTRAINT {fk} FOREIGN KEY (author_id) "
+        "REFERENCES drift_author (id) ON DELETE RESTRICT DEFERRABLE INITIALLY DEFERRED",
+    )
+    (drift,) = inspect().findings
+    assert (drift.kind.id, str(drift.level), drift.objects) == ("SMD101", "warning", [fk])
+    assert "RESTRICT checks at once" in drift.message

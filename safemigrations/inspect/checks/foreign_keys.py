@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from safemigrations.db.schema import Constraint, Table
+from safemigrations.lint.model import Severity
 
 from ..context import Context, rows_and_size
 from ..drift import Drift
@@ -64,6 +65,13 @@ def _compare(
             objects=[constraint.name],
             details={"expected": fk.action, "actual": constraint.on_delete},
             remedy={"op": "on_delete", "model": model.model_name, "field": fk.field},
+            # NO ACTION and RESTRICT both reject the delete; only when (end of statement or of
+            # a deferred transaction) differs.
+            severity=(
+                Severity.WARNING
+                if {fk.action, constraint.on_delete} <= {"NO ACTION", "RESTRICT"}
+                else None
+            ),
         )
     if constraint.on_update != "NO ACTION":
         yield context.drift(
@@ -111,7 +119,10 @@ def _consequence(fk: ExpectedForeignKey, actual: str) -> str:
             f"Deletes Django leaves to the database fail with an IntegrityError, and raw SQL "
             f"deletes do not {fk.action.lower()} as the model says."
         )
-    return "The database rejects deletes differently from what the model says."
+    return (
+        "Both reject the delete of a referenced row, but RESTRICT checks at once, even in a "
+        "transaction that would remove the referencing rows before it commits."
+    )
 
 
 def _deferrable_text(deferrable: bool, deferred: bool) -> str:
