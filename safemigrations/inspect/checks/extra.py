@@ -18,7 +18,7 @@ from safemigrations.lint.model import Severity
 from ..context import Context, human_bytes, rows_and_size
 from ..drift import KINDS, Drift
 from ..expected import ExpectedModel
-from .missing import _implicit_match
+from .missing import implicit_index_matches
 
 
 def find(context: Context) -> Iterator[Drift]:
@@ -99,7 +99,8 @@ def _indexes(context: Context, model: ExpectedModel, table: Table) -> Iterator[D
         if model.index_named(index.name) is not None:
             continue
         if any(
-            e.source in ("field", "like", "unique", "unique_together") and _implicit_match(e, index)
+            e.source in ("field", "like", "unique", "unique_together")
+            and implicit_index_matches(e, index)
             for e in model.indexes
         ):
             continue

@@ -182,7 +182,7 @@ def _indexes(context: Context, model: ExpectedModel, table: Table) -> Iterator[D
         if expected.source == "field" and expected.columns[0] in fk_columns:
             continue  # reported by unindexed_foreign_keys when nothing serves the key
         if expected.source in ("field", "like") and any(
-            _implicit_match(expected, i) for i in table.indexes
+            implicit_index_matches(expected, i) for i in table.indexes
         ):
             continue
         yield context.drift(
@@ -206,7 +206,9 @@ def _indexes(context: Context, model: ExpectedModel, table: Table) -> Iterator[D
         )
 
 
-def _implicit_match(expected: ExpectedIndex, index: Index) -> bool:
+def implicit_index_matches(expected: ExpectedIndex, index: Index) -> bool:
+    """True when ``index`` is the implicit index ``expected`` under another name (same column,
+    plain or ``*_pattern_ops`` like Django's ``_like`` twin, not unique, not partial)."""
     if index.unique or index.predicate is not None or index.columns != expected.columns:
         return False
     pattern = any("pattern_ops" in o for o in index.opclasses)
