@@ -479,3 +479,27 @@ def test_restrict_instead_of_no_action_is_a_warning(drift_app: str) -> None:
     (drift,) = inspect().findings
     assert (drift.kind.id, str(drift.level), drift.objects) == ("SMD101", "warning", [fk])
     assert "RESTRICT checks at once" in drift.message
+
+
+def test_a_table_locked_by_a_migration_is_reported_not_waited_for(
+    drift_app: str, test_db_conninfo: str
+) -> None:
+    import psycopg
+    from django.apps import apps
+    from django.core import checks
+
+    with psycopg.connect(test_db_conninfo) as holder:
+        holder.execute("LOCK TABLE drift_chapter IN ACCESS EXCLUSIVE MODE")
+        sql("SET lock_timeout = '5s'")  # a wait would fail the test instead of hanging it
+        try:
+            inspection = inspect()
+            messages = checks.run_checks(
+                [apps.get_app_config(APP)], tags=[checks.Tags.database], databases=["default"]
+            )
+        finally:
+            sql("RESET lock_timeout")
+        pid = holder.info.backend_pid
+        holder.rollback()
+    assert found(inspection) == [("SMD181", "drift.Chapter", ("drift_chapter",))]
+    assert f"backend {pid}" in inspection.findings[0].message
+    assert [m.id for m in messages] == ["safemigrations.W100"]

@@ -116,6 +116,12 @@ KINDS: dict[str, Kind] = {
             "a table named like the app's tables that no model declares",
         ),
         Kind(
+            "SMD181",
+            "table-not-inspected",
+            Severity.WARNING,
+            "a table could not be inspected: another session holds or awaits ACCESS EXCLUSIVE",
+        ),
+        Kind(
             "SMD191",
             "allowlist-entry-unused",
             Severity.WARNING,

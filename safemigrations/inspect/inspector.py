@@ -73,7 +73,7 @@ def inspect_database(
         all_tables=frozenset(all_tables),
         known_tables=frozenset(_known_tables(registry, connection)),
     )
-    found = _once([drift for check in checks for drift in check(context)])
+    found = _locked(context) + _once([drift for check in checks for drift in check(context)])
     filtered = allowlist.apply(found, allow or {})
     return Inspection(
         findings=filtered.findings,
@@ -84,6 +84,25 @@ def inspect_database(
         seconds=time.perf_counter() - started,
         queries=schema.queries + 1,
     )
+
+
+def _locked(context: Context) -> list[Drift]:
+    """One finding per table whose definitions could not be read without waiting for a lock."""
+    return [
+        context.drift(
+            "SMD181",
+            context.by_table[table],
+            None,
+            f"{context.by_table[table].label}: {table} was not inspected: backend {pid} holds or "
+            "awaits an ACCESS EXCLUSIVE lock on it (a migration running?), and reading its "
+            "definitions would wait for it.",
+            fix=f"Inspect again once it is done (SELECT query FROM pg_stat_activity WHERE pid = {pid}).",
+            objects=[table],
+            details={"pid": pid},
+        )
+        for table, pid in sorted(context.schema.locked.items())
+        if table in context.by_table
+    ]
 
 
 #: Kinds that name an index or constraint another check reports more precisely.

@@ -10,7 +10,8 @@ the applied leaf with the catalog, like ``inspectdrift``, and report what costs 
 ``safemigrations.W102``    a constraint is NOT VALID (SMD111)
 ``safemigrations.W103``    an INVALID index left by a failed concurrent build (SMD112; a build
                            still running is not reported)
-``safemigrations.W100``    the catalog could not be read
+``safemigrations.W100``    the catalog could not be read, or a table was locked by a running
+                           migration (SMD181)
 =========================  ==================================================================
 
 Silence an id with ``SILENCED_SYSTEM_CHECKS``, or one finding with the inspector's allowlist
@@ -36,6 +37,7 @@ CHECK_IDS = {
     "SMD103": "safemigrations.W101",
     "SMD111": "safemigrations.W102",
     "SMD112": "safemigrations.W103",
+    "SMD181": "safemigrations.W100",
 }
 
 
