@@ -63,10 +63,13 @@ def check_drift(
             inspection = inspect_database(
                 connection, labels, allow=dict(config.allow), checks=CHEAP
             )
-        except (DatabaseError, DriftConfigError) as exc:
+        except (DatabaseError, DriftConfigError, RuntimeError) as exc:
+            # A system check reports; it never stops `check`/`migrate` with a traceback.
+            # (RuntimeError: database access refused, e.g. by a test runner.)
             messages.append(
                 checks.Warning(
-                    f"Could not compare database {alias!r} with the models: {exc}",
+                    f"Could not compare database {alias!r} with the models: "
+                    f"{type(exc).__name__}: {str(exc).strip()}",
                     hint="Run manage.py inspectdrift for details.",
                     id="safemigrations.W100",
                 )
