@@ -12,6 +12,8 @@ class SafeMigrationsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import ondelete
+        from .inspect import system_check
         from .management import checks  # noqa: F401  (registers the command checks)
 
         ondelete.install()
+        system_check.install()

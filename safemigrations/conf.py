@@ -53,7 +53,7 @@ migrate_stdout: ContextVar[TextIO | TextIOBase | None] = ContextVar(
 
 def setting(name: str) -> Any:
     """The value of ``SAFEMIGRATIONS[name]``, or its documented default."""
-    if name not in DEFAULTS and name != "LINT":
+    if name not in DEFAULTS and name not in ("LINT", "DRIFT"):
         raise KeyError(f"unknown safemigrations setting {name!r}; known: {', '.join(DEFAULTS)}")
     configured = getattr(settings, "SAFEMIGRATIONS", None) or {}
     return configured.get(name, DEFAULTS.get(name))

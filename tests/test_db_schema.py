@@ -106,3 +106,26 @@ def test_compare_with_and_without_names(conn: psycopg.Connection) -> None:
     assert len(gone) == 1
     assert isinstance(gone[0].left, Index)
     assert gone[0].right is None
+
+
+def test_reading_never_waits_for_a_table_lock(
+    conn: psycopg.Connection, scratch_db: str, pg_server: Server
+) -> None:
+    """A migration holding ACCESS EXCLUSIVE must not make the reader (or a system check) wait:
+    the locked table is left out and named with the pid holding the lock."""
+    with psycopg.connect(pg_server.conninfo(scratch_db)) as holder:
+        holder.execute("LOCK TABLE child IN ACCESS EXCLUSIVE MODE")
+        conn.execute("SET lock_timeout = '2s'")
+        try:
+            schema = read_schema(conn.cursor(), ["child", "parent"])
+        finally:
+            conn.execute("RESET lock_timeout")
+        assert schema.locked == {"child": holder.info.backend_pid}
+        holder.rollback()
+    assert list(schema.tables) == ["parent"]
+    parent = schema.tables["parent"]
+    assert parent.index("parent_code_key") is not None
+    after = read_schema(conn.cursor(), ["child", "parent"])
+    assert schema.locked
+    assert after.locked == {}
+    assert after.tables["child"].foreign_keys[0].on_delete == "CASCADE"

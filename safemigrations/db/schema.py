@@ -2,12 +2,21 @@
 
 :func:`read_schema` returns a :class:`Schema`: for each table its columns, constraints and
 indexes, with the facts a comparison needs (``ON DELETE``/``ON UPDATE``, deferrable, validated,
-index method, key expressions, predicate, INVALID, a concurrent build still running) and the
-planner's estimates (rows, bytes). Five queries, whatever the number of tables: one each for
-tables, columns, constraints, indexes, and the index builds running right now. The drift
+index method, key expressions, predicate, INVALID, a concurrent build still running), the row
+estimate and sizes in bytes (from ``pg_class``, as of the last ``VACUUM``/``ANALYZE`` or index
+build). Eight queries, whatever the number of tables (:data:`QUERY_COUNT`): locked tables,
+tables, columns, constraints, attribute names, operator classes, indexes, and the index builds
+running right now; :func:`table_names` lists the search path's tables in one more. The drift
 inspector compares it with the models; anything else that compares two catalogs (say, a
 database migrated from squashed migrations against one migrated from the originals) can use
 :func:`compare_schemas`.
+
+Reading never waits for a migration. ``pg_relation_size`` and the functions that print check
+constraints, index definitions and expressions open the table, so they would wait behind an
+ACCESS EXCLUSIVE lock: sizes come from ``pg_class``, column defaults are printed without the
+table (a default cannot read a column; a generated column's expression is not read), and a
+table that another session holds or awaits ACCESS EXCLUSIVE on is left out and listed in
+:attr:`Schema.locked` with that session's pid.
 
 Every object is a frozen dataclass that compares by value. Names are part of the value; the
 :meth:`~Index.shape` of an index or constraint is the same value without its name (and without
@@ -44,10 +53,11 @@ class Column:
     not_null: bool
     default: str | None = None
     identity: bool = False  # GENERATED ... AS IDENTITY
+    generated: bool = False  # GENERATED ALWAYS AS (...) STORED (its expression is not read)
 
     def shape(self) -> tuple[Any, ...]:
         """Everything but the name."""
-        return (self.type, self.not_null, self.default, self.identity)
+        return (self.type, self.not_null, self.default, self.identity, self.generated)
 
 
 @dataclass(frozen=True)
@@ -111,7 +121,7 @@ class Index:
     nulls_not_distinct: bool = False
     definition: str = ""
     constraint: str | None = None  # the constraint that owns it (primary key, unique, exclusion)
-    size_bytes: int = 0
+    size_bytes: int = 0  # pg_class.relpages x block size (as of the last VACUUM/ANALYZE/build)
     scans: int = 0  # pg_stat_user_indexes.idx_scan since the last statistics reset
     building: bool = False
 
@@ -145,7 +155,8 @@ class Table:
     constraints: tuple[Constraint, ...] = ()
     indexes: tuple[Index, ...] = ()
     rows: int = 0  # pg_class.reltuples (0 when never analyzed)
-    size_bytes: int = 0  # pg_total_relation_size: heap, indexes, TOAST
+    size_bytes: int = 0  # heap, TOAST and indexes, from pg_class.relpages
+    writes: int = 0  # rows inserted, updated and deleted since the statistics were reset
 
     def column(self, name: str) -> Column | None:
         """The column called ``name``, if any."""
@@ -180,6 +191,9 @@ class Schema:
 
     tables: dict[str, Table] = field(default_factory=dict)
     queries: int = 0  # how many catalog queries reading it took
+    #: Tables left out because another session holds or awaits ACCESS EXCLUSIVE on them (a
+    #: migration running): table -> pid. Reading their definitions would wait for it.
+    locked: dict[str, int] = field(default_factory=dict)
 
     def table(self, name: str) -> Table | None:
         """The table called ``name``, if it exists."""
@@ -261,7 +275,10 @@ _SEARCH_PATH = "SELECT oid FROM pg_namespace WHERE nspname = ANY(current_schemas
 
 TABLES_SQL = f"""
 SELECT c.oid::int8, c.relname::text, c.relkind::text, GREATEST(c.reltuples, 0)::int8,
-       pg_total_relation_size(c.oid)::int8
+       ((c.relpages + COALESCE((SELECT t.relpages FROM pg_class t WHERE t.oid = c.reltoastrelid), 0))
+        * current_setting('block_size')::int8)::int8,
+       (pg_stat_get_tuples_inserted(c.oid) + pg_stat_get_tuples_updated(c.oid)
+        + pg_stat_get_tuples_deleted(c.oid))::int8
 FROM pg_class c
 WHERE c.relkind IN ('r', 'p') AND c.relnamespace = ANY({_SEARCH_PATH})
   AND (%(all)s OR c.relname = ANY(%(names)s))
@@ -269,7 +286,8 @@ WHERE c.relkind IN ('r', 'p') AND c.relnamespace = ANY({_SEARCH_PATH})
 
 COLUMNS_SQL = f"""
 SELECT a.attrelid::int8, a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull,
-       pg_get_expr(d.adbin, d.adrelid), a.attidentity <> ''
+       CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0) END, a.attidentity <> '',
+       a.attgenerated <> ''
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -281,7 +299,8 @@ ORDER BY a.attrelid, a.attnum
 
 CONSTRAINTS_SQL = f"""
 SELECT con.conrelid::int8, con.conname::text, con.contype::text, con.conkey::int2[],
-       pg_get_constraintdef(con.oid), con.convalidated, con.confrelid::int8,
+       CASE WHEN con.conrelid = ANY(%(locked)s::oid[]) THEN '' ELSE pg_get_constraintdef(con.oid) END,
+       con.convalidated, con.confrelid::int8,
        con.confkey::int2[], con.confdeltype::text, con.confupdtype::text, con.condeferrable,
        con.condeferred, CASE WHEN con.conindid <> 0 THEN con.conindid::regclass::text END
 FROM pg_constraint con
@@ -291,29 +310,47 @@ WHERE c.relkind IN ('r', 'p') AND c.relnamespace = ANY({_SEARCH_PATH})
 ORDER BY con.conrelid, con.conname
 """
 
+#: Expression keys are printed by ``pg_get_indexdef(oid, column)``; plain keys are named from
+#: the attribute numbers in Python (the function costs a catalog lookup per call). Operator
+#: classes are oids, named in Python from the non-default ones.
 INDEXES_SQL = f"""
 SELECT i.indrelid::int8, ic.relname::text, am.amname::text, i.indnkeyatts::int,
        i.indkey::int2[],
-       ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
+       ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0 AND NOT i.indrelid = ANY(%(locked)s::oid[])
+                         THEN pg_get_indexdef(i.indexrelid, k, true) END
              FROM generate_series(1, i.indnatts) k ORDER BY k)::text[],
        i.indisunique, i.indisprimary, i.indisvalid, i.indisready,
-       pg_get_expr(i.indpred, i.indrelid), i.indoption::int2[],
-       ARRAY(SELECT CASE WHEN op.opcdefault THEN '' ELSE op.opcname::text END
-             FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(o, n)
-             JOIN pg_opclass op ON op.oid = k.o ORDER BY k.n)::text[],
-       {{nulls_not_distinct}}, pg_get_indexdef(i.indexrelid),
+       i.indpred IS NOT NULL, i.indoption::int2[], i.indclass::oid[]::int8[],
+       {{nulls_not_distinct}},
+       CASE WHEN i.indrelid = ANY(%(locked)s::oid[]) THEN '' ELSE pg_get_indexdef(i.indexrelid) END,
        (SELECT con.conname::text FROM pg_constraint con WHERE con.conindid = i.indexrelid
           AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x') LIMIT 1),
-       pg_relation_size(i.indexrelid)::int8,
-       COALESCE(s.idx_scan, 0)::int8
+       (ic.relpages * current_setting('block_size')::int8)::int8,
+       pg_stat_get_numscans(i.indexrelid)::int8
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_am am ON am.oid = ic.relam
-LEFT JOIN pg_stat_user_indexes s ON s.indexrelid = i.indexrelid
 WHERE c.relkind IN ('r', 'p') AND c.relnamespace = ANY({_SEARCH_PATH})
   AND (%(all)s OR c.relname = ANY(%(names)s))
 ORDER BY i.indrelid, ic.relname
+"""
+
+#: The operator classes that are not their type's default (few), by oid; with the version.
+OPCLASSES_SQL = """
+SELECT oid::int8, opcname::text, current_setting('server_version_num')::int
+FROM pg_opclass WHERE NOT opcdefault
+"""
+
+#: Tables another session holds or awaits ACCESS EXCLUSIVE on (a migration running): printing
+#: their check constraints, index definitions or expressions would wait for it, since the
+#: deparsing functions open the table. Their definitions are not read; the pid says who.
+LOCKED_SQL = """
+SELECT l.relation::int8, min(l.pid)::int
+FROM pg_locks l
+WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock' AND l.pid <> pg_backend_pid()
+  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+GROUP BY l.relation
 """
 
 #: Indexes a ``CREATE INDEX`` is building right now: the progress view knows the index once
@@ -335,7 +372,9 @@ def read_schema(cursor: Cursor, tables: Iterable[str] | None = None) -> Schema:
     :data:`QUERY_COUNT` queries whatever the number of tables.
     """
     names = sorted(set(tables)) if tables is not None else []
-    params = {"all": tables is None, "names": names}
+    cursor.execute(LOCKED_SQL)
+    locked = {int(oid): int(pid) for oid, pid in cursor.fetchall()}
+    params = {"all": tables is None, "names": names, "locked": sorted(locked)}
     cursor.execute(TABLES_SQL, params)
     table_rows = cursor.fetchall()
     by_oid: dict[int, dict[str, Any]] = {
@@ -344,17 +383,18 @@ def read_schema(cursor: Cursor, tables: Iterable[str] | None = None) -> Schema:
             "kind": kind,
             "rows": int(rows),
             "size": int(size),
+            "writes": int(writes),
             "columns": [],
             "constraints": [],
             "indexes": [],
         }
-        for oid, name, kind, rows, size in table_rows
+        for oid, name, kind, rows, size, writes in table_rows
     }
     cursor.execute(COLUMNS_SQL, params)
-    for oid, name, type_, not_null, default, identity in cursor.fetchall():
+    for oid, name, type_, not_null, default, identity, generated in cursor.fetchall():
         if oid in by_oid:
             by_oid[oid]["columns"].append(
-                Column(name, type_, bool(not_null), default, bool(identity))
+                Column(name, type_, bool(not_null), default, bool(identity), bool(generated))
             )
     cursor.execute(CONSTRAINTS_SQL, params)
     constraint_rows = [r for r in cursor.fetchall() if r[0] in by_oid]
@@ -397,17 +437,25 @@ def read_schema(cursor: Cursor, tables: Iterable[str] | None = None) -> Schema:
                 index=None if is_fk else _unquote(index),
             )
         )
-    cursor.execute(_indexes_sql(cursor), params)
+    cursor.execute(OPCLASSES_SQL)
+    opclass_rows = cursor.fetchall()
+    opclass_names = {int(oid): name for oid, name, _ in opclass_rows}
+    version = int(opclass_rows[0][2]) if opclass_rows else 140000
+    nnd = "i.indnullsnotdistinct" if version >= 150000 else "false"
+    cursor.execute(INDEXES_SQL.replace("{nulls_not_distinct}", nnd), params)
     index_rows = cursor.fetchall()
     cursor.execute(BUILDING_SQL)
     building_rows = [str(r[0]) for r in cursor.fetchall()]
     for row in index_rows:
         oid, name, method, nkeys, attnums, keydefs, unique, primary, valid, ready = row[:10]
-        predicate, options, opclasses, nnd, definition, constraint, size, scans = row[10:]
+        partial, options, opclasses, nnd, definition, constraint, size, scans = row[10:]
         if oid not in by_oid:
             continue
-        key_defs = tuple(keydefs or ())
         nums = tuple(attnums or ())
+        key_defs = tuple(
+            text if text is not None else attnames.get((oid, n), "")
+            for n, text in zip(nums, keydefs or (), strict=False)
+        )
         by_oid[oid]["indexes"].append(
             Index(
                 name=name,
@@ -419,10 +467,10 @@ def read_schema(cursor: Cursor, tables: Iterable[str] | None = None) -> Schema:
                 primary=bool(primary),
                 valid=bool(valid),
                 ready=bool(ready),
-                predicate=predicate,
+                predicate=_predicate(definition) if partial else None,
                 include=key_defs[nkeys:],
                 options=tuple(int(o) for o in (options or ())[:nkeys]),
-                opclasses=tuple((opclasses or ())[:nkeys]),
+                opclasses=tuple(opclass_names.get(int(o), "") for o in (opclasses or ())[:nkeys]),
                 nulls_not_distinct=bool(nnd),
                 definition=definition,
                 constraint=constraint,
@@ -432,7 +480,12 @@ def read_schema(cursor: Cursor, tables: Iterable[str] | None = None) -> Schema:
             )
         )
     schema = Schema(queries=QUERY_COUNT)
-    for t in sorted(by_oid.values(), key=lambda t: t["name"]):
+    for oid, t in sorted(by_oid.items(), key=lambda item: item[1]["name"]):
+        if oid in locked:
+            schema.locked[t["name"]] = locked[oid]
+            continue
+        # Heap and TOAST plus the indexes already read, all from pg_class.relpages.
+        t["size"] += sum(i.size_bytes for i in t["indexes"])
         schema.tables[t["name"]] = Table(
             name=t["name"],
             kind=t["kind"],
@@ -441,20 +494,37 @@ def read_schema(cursor: Cursor, tables: Iterable[str] | None = None) -> Schema:
             indexes=tuple(t["indexes"]),
             rows=t["rows"],
             size_bytes=t["size"],
+            writes=t["writes"],
         )
     return schema
 
 
-#: Catalog queries :func:`read_schema` runs: tables, columns, constraints, attribute names,
-#: server version, indexes, running builds.
-QUERY_COUNT = 7
+#: Catalog queries :func:`read_schema` runs: locked tables, tables, columns, constraints,
+#: attribute names, operator classes (with the server version), indexes, running builds.
+QUERY_COUNT = 8
 
 
-def _indexes_sql(cursor: Cursor) -> str:
-    cursor.execute("SELECT current_setting('server_version_num')::int")
-    version = int(cursor.fetchone()[0])
-    nnd = "i.indnullsnotdistinct" if version >= 150000 else "false"
-    return INDEXES_SQL.replace("{nulls_not_distinct}", nnd)
+def table_names(cursor: Cursor) -> set[str]:
+    """Names of the tables of the search path, leaving out those an extension owns (one query)."""
+    cursor.execute(
+        f"""
+        SELECT c.relname::text FROM pg_class c
+        WHERE c.relkind IN ('r', 'p') AND c.relnamespace = ANY({_SEARCH_PATH})
+          AND NOT c.relispartition
+          AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                          AND d.objid = c.oid AND d.deptype = 'e')
+        """
+    )
+    return {str(row[0]) for row in cursor.fetchall()}
+
+
+def _predicate(definition: str) -> str:
+    """The ``WHERE`` of a partial index, from ``pg_get_indexdef`` (always its last clause).
+
+    ``pg_get_expr(indpred, indrelid)`` would print it too, but takes a lock on the table (it
+    opens the relation, PostgreSQL 16+), and so waits behind a migration's ACCESS EXCLUSIVE.
+    """
+    return definition.split(" WHERE ", 1)[1] if " WHERE " in definition else ""
 
 
 def _is_building(name: str, building: list[str]) -> bool:

@@ -1,0 +1,258 @@
+"""What the models declare: tables, columns, foreign keys, constraints and indexes.
+
+The models are read from an app registry: by default the migration state at the leaf of the
+applied migrations (what ``migrate`` has put into the database), so migrations not yet applied
+are not drift. Only concrete models the migrations manage are expected in the database:
+``managed = False`` and proxy models are left out, and so are the apps not selected, models a
+router sends to another database and schema-qualified tables (``'"other"."table"'``), which
+are outside the search path the catalog is read from.
+
+Names of the objects Django creates implicitly (a foreign key's index, ``unique=True``,
+``unique_together``, the ``_like`` twin of a ``varchar`` index) are computed with the
+connection's schema editor, as ``migrate`` would name them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from safemigrations.deletion import db_action
+from safemigrations.operations.indexing import IndexPlan, field_index_plans, unique_plan
+
+
+@dataclass(frozen=True)
+class ExpectedForeignKey:
+    """A concrete ``ForeignKey``/``OneToOneField`` with a database constraint."""
+
+    field: str  # the field's name on the model
+    column: str
+    referenced_table: str
+    referenced_column: str
+    on_delete: Any  # the model's value (``models.PROTECT``, ``DB_CASCADE``, ...)
+    action: str  # the ON DELETE action the constraint must carry
+    db_index: bool  # Django creates an index for it (False: ``db_index=False``)
+    constraint_name: str  # the name Django gives the constraint
+
+    @property
+    def on_delete_label(self) -> str:
+        """``PROTECT``, ``DB_CASCADE``, ``InDatabaseToo(CASCADE)``..."""
+        return str(getattr(self.on_delete, "__name__", None) or self.on_delete)
+
+
+@dataclass(frozen=True)
+class ExpectedIndex:
+    """An index the model asks for, and where it comes from (for messages and fixes)."""
+
+    name: str
+    columns: tuple[str, ...]
+    source: str  # "field", "like", "unique", "unique_together", "meta_index", "meta_constraint"
+    field: str | None = None  # the field of an implicit index
+    fields: tuple[str, ...] = ()  # the unique_together entry
+    unique: bool = False
+    is_constraint: bool = False  # a UNIQUE constraint (not only an index)
+    index: Any = None  # the models.Index / models.UniqueConstraint of Meta
+
+
+@dataclass(frozen=True)
+class ExpectedCheck:
+    """A check (or exclusion) constraint: ``Meta.constraints`` or a field's own (``>= 0``)."""
+
+    name: str
+    source: str  # "field" (PositiveIntegerField & co.) or "meta_constraint"
+    field: str | None = None
+    aliases: tuple[str, ...] = ()  # other names the same constraint may have
+
+
+@dataclass(frozen=True)
+class ExpectedColumn:
+    """A column of a concrete field."""
+
+    field: str
+    name: str
+    type: str | None  # the SQL type Django declares (None: a field without a column type)
+    null: bool
+    has_db_default: bool
+    primary_key: bool = False
+    autofield: bool = False
+    generated: bool = False  # GeneratedField: the database computes it (no default, no NOT NULL)
+
+
+@dataclass
+class ExpectedModel:
+    """One table the models manage, with what the database should hold for it."""
+
+    app_label: str
+    object_name: str
+    table: str
+    model: Any
+    auto_created: bool = False  # the through table Django creates for a ManyToManyField
+    columns: list[ExpectedColumn] = field(default_factory=list)
+    foreign_keys: list[ExpectedForeignKey] = field(default_factory=list)
+    indexes: list[ExpectedIndex] = field(default_factory=list)
+    checks: list[ExpectedCheck] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """``app_label.ObjectName``."""
+        return f"{self.app_label}.{self.object_name}"
+
+    @property
+    def model_name(self) -> str:
+        """The lower-case model name migration operations take."""
+        return self.object_name.lower()
+
+    def foreign_key_on(self, column: str) -> ExpectedForeignKey | None:
+        """The foreign key whose column is ``column``."""
+        return next((fk for fk in self.foreign_keys if fk.column == column), None)
+
+    def index_named(self, name: str) -> ExpectedIndex | None:
+        """The expected index (or unique constraint) called ``name``."""
+        return next((i for i in self.indexes if i.name == name), None)
+
+    def check_named(self, name: str) -> ExpectedCheck | None:
+        """The expected check or exclusion constraint called ``name``."""
+        return next((c for c in self.checks if name == c.name or name in c.aliases), None)
+
+    def meta_constraint_names(self) -> set[str]:
+        """Names of ``Meta.constraints`` and ``Meta.indexes``: never implicit objects."""
+        return {str(i.name) for i in self.model._meta.indexes} | {
+            str(c.name) for c in self.model._meta.constraints
+        }
+
+
+def expected_models(
+    registry: Any, app_labels: Iterable[str], connection: BaseDatabaseWrapper
+) -> list[ExpectedModel]:
+    """The tables the selected apps' models manage, from ``registry`` (an app registry)."""
+    labels = set(app_labels)
+    editor: Any = connection.schema_editor(collect_sql=True, atomic=False)
+    result = []
+    for model in registry.get_models(include_auto_created=True):
+        meta = model._meta
+        if meta.app_label not in labels or meta.proxy or not meta.managed or meta.swapped:
+            continue
+        if not meta.can_migrate(connection) or '"."' in meta.db_table:
+            continue  # routed elsewhere, or a schema-qualified table outside the search path
+        result.append(_expected(model, editor, connection))
+    return sorted(result, key=lambda m: m.table)
+
+
+def _expected(model: Any, editor: Any, connection: BaseDatabaseWrapper) -> ExpectedModel:
+    meta = model._meta
+    expected = ExpectedModel(
+        app_label=meta.app_label,
+        object_name=meta.object_name,
+        table=meta.db_table,
+        model=model,
+        auto_created=bool(meta.auto_created),
+    )
+    for f in meta.local_fields:
+        expected.columns.append(_column(f, connection))
+        if f.is_relation and f.concrete and (f.many_to_one or f.one_to_one) and f.db_constraint:
+            expected.foreign_keys.append(_foreign_key(model, f, editor))
+        if getattr(f, "db_check", None) and f.db_check(connection):
+            # CREATE TABLE leaves the inline check to PostgreSQL's naming; AddField/AlterField
+            # name it as Django's indexes.
+            names = (
+                f"{meta.db_table}_{f.column}_check"[:63],
+                str(editor._create_index_name(meta.db_table, [f.column], suffix="_check")),
+            )
+            expected.checks.append(
+                ExpectedCheck(name=names[0], source="field", field=f.name, aliases=names[1:])
+            )
+        for plan in _field_plans(editor, model, f):
+            expected.indexes.append(_from_plan(plan, f))
+    for together in meta.unique_together:
+        fields = [meta.get_field(name) for name in together]
+        plan = unique_plan(editor, model, fields=fields)
+        expected.indexes.append(
+            ExpectedIndex(
+                name=plan.name,
+                columns=plan.columns,
+                source="unique_together",
+                fields=tuple(together),
+                unique=True,
+                is_constraint=True,
+            )
+        )
+    for index in meta.indexes:
+        columns = tuple(meta.get_field(f.lstrip("-")).column for f in index.fields)
+        expected.indexes.append(
+            ExpectedIndex(name=str(index.name), columns=columns, source="meta_index", index=index)
+        )
+    for constraint in meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint):
+            columns = tuple(meta.get_field(f).column for f in constraint.fields)
+            plain = not (
+                constraint.condition
+                or constraint.expressions
+                or getattr(constraint, "include", None)
+                or getattr(constraint, "opclasses", None)
+            )
+            expected.indexes.append(
+                ExpectedIndex(
+                    name=str(constraint.name),
+                    columns=columns,
+                    source="meta_constraint",
+                    unique=True,
+                    is_constraint=plain,
+                    index=constraint,
+                )
+            )
+        else:
+            expected.checks.append(
+                ExpectedCheck(name=str(constraint.name), source="meta_constraint")
+            )
+    return expected
+
+
+def _column(f: Any, connection: BaseDatabaseWrapper) -> ExpectedColumn:
+    return ExpectedColumn(
+        field=f.name,
+        name=f.column,
+        type=f.db_type(connection),
+        null=bool(f.null) and not f.primary_key,
+        has_db_default=f.db_default is not models.NOT_PROVIDED,
+        primary_key=bool(f.primary_key),
+        autofield=isinstance(f, models.AutoField | models.BigAutoField | models.SmallAutoField),
+        generated=bool(getattr(f, "generated", False)),
+    )
+
+
+def _foreign_key(model: Any, f: Any, editor: Any) -> ExpectedForeignKey:
+    from safemigrations.operations.foreign_keys import ForeignKeyRef
+
+    ref = ForeignKeyRef.of(editor, model, f)
+    return ExpectedForeignKey(
+        field=f.name,
+        column=f.column,
+        referenced_table=ref.to_table,
+        referenced_column=ref.to_column,
+        on_delete=f.remote_field.on_delete,
+        action=db_action(f.remote_field.on_delete) or "NO ACTION",
+        db_index=bool(f.db_index) or bool(f.unique),
+        constraint_name=ref.name,
+    )
+
+
+def _field_plans(editor: Any, model: Any, f: Any) -> list[IndexPlan]:
+    if f.primary_key or not (f.db_index or f.unique):
+        return []
+    return field_index_plans(editor, model, f)
+
+
+def _from_plan(plan: IndexPlan, f: Any) -> ExpectedIndex:
+    source = {"index": "field", "like": "like", "unique": "unique"}.get(plan.kind, plan.kind)
+    return ExpectedIndex(
+        name=plan.name,
+        columns=plan.columns,
+        source=source,
+        field=f.name,
+        unique=plan.unique,
+        is_constraint=plan.is_constraint,
+    )
