@@ -171,6 +171,15 @@ def test_written_squash_applies_unapplies_and_is_checked(squash_package: Path) -
     with pytest.raises(SquashError, match="already replaced by the squashed migration"):
         plan_squash("squashapp", "0002", "0004")
 
+    # A later migration that names the squash (as Django's docs advise once it exists) does not
+    # break the graph of the originals that checksquashes builds.
+    (squash_package / "0099_after_squash.py").write_text(
+        "from django.db import migrations\n\n\n"
+        "class Migration(migrations.Migration):\n"
+        f"    dependencies = [('squashapp', '{written.stem}'), "
+        "('squashapp', '0007_tag_label_index')]\n"
+        "    operations = []\n"
+    )
     out, status = run("checksquashes", "squashapp")
     assert status == 0, out
     assert f"OK squashapp.{written.stem}" in out

@@ -46,9 +46,20 @@ class GraphLoader(MigrationLoader):
     def load_disk(self) -> None:
         super().load_disk()
         for key in self.drop:
-            self.disk_migrations.pop(key, None)
+            dropped = self.disk_migrations.pop(key, None)
+            if dropped is not None and dropped.replaces:
+                self._redirect(key, tuple(dropped.replaces[-1]))  # type: ignore[arg-type]
         for migration in self.extra:
             self.disk_migrations[(migration.app_label, migration.name)] = migration
+
+    def _redirect(self, dropped: Key, to: Key) -> None:
+        """Point dependencies on a dropped squash at the last migration it replaces, as Django's
+        graph does when it uses the originals (a later migration may name the squash)."""
+        for migration in self.disk_migrations.values():
+            for attribute in ("dependencies", "run_before"):
+                keys = getattr(migration, attribute)
+                if any(tuple(k) == dropped for k in keys):
+                    setattr(migration, attribute, [to if tuple(k) == dropped else k for k in keys])
 
 
 def affected_apps(loader: MigrationLoader, app_label: str) -> set[str]:
