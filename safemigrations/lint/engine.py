@@ -14,6 +14,7 @@ from typing import Any
 from pglast import ast, enums
 
 from safemigrations.lint.config import LintConfig
+from safemigrations.lint.fresh import fresh_reason
 from safemigrations.lint.locks import LockMode
 from safemigrations.lint.model import (
     ChainedSchema,
@@ -138,9 +139,15 @@ def lint_sql_text(
 
 
 def lint_migration(ctx: MigrationContext) -> list[Finding]:
-    """Statement rules over a migration's statements, then its migration-level rules."""
-    findings = lint_statements(
-        ctx.statements, pg_version=ctx.pg_version, schema=ctx.schema, config=ctx.config
+    """Statement rules over a migration's statements, then its migration-level rules.
+
+    Each finding's ``fresh`` says when it is about tables created earlier in the migration
+    (see :mod:`safemigrations.lint.fresh`); a migration-level finding is judged by the tables
+    of the statement it is anchored at.
+    """
+    trail: dict[int, tuple[frozenset[str], list[str]]] = {}
+    findings = _lint(
+        [(s, s.node) for s in ctx.statements], ctx.pg_version, ctx.schema, ctx.config, trail
     )
     for rule in all_rules():
         if not rule.migration_level or not ctx.config.is_enabled(rule.id, rule.name):
@@ -149,7 +156,10 @@ def lint_migration(ctx: MigrationContext) -> list[Finding]:
             continue
         for hit in rule.check_migration(ctx):
             anchor = hit.statement or Statement(sql="", app=ctx.app, migration=ctx.name)
-            findings.append(_finding(rule, hit, anchor, None, ctx.config))
+            finding = _finding(rule, hit, anchor, None, ctx.config)
+            created, named = trail.get(id(anchor), (frozenset(), []))
+            finding.fresh = fresh_reason(finding.rule, finding.tables or named, created)
+            findings.append(finding)
     return findings
 
 
@@ -165,7 +175,11 @@ def _lint(
     pg_version: int,
     schema: SchemaInfo | None,
     config: LintConfig | None,
+    trail: dict[int, tuple[frozenset[str], list[str]]] | None = None,
 ) -> list[Finding]:
+    """Run the statement rules. ``trail`` (when given) receives, per statement (by ``id``), the
+    tables created so far in its migration or file and the tables the statement names: what
+    :func:`lint_migration` judges its migration-level findings' freshness by."""
     config = config or LintConfig()
     learned = MemorySchema()
     ctx = LintContext(
@@ -178,6 +192,7 @@ def _lint(
     rules = active_rules(config, pg_version)
     findings: list[Finding] = []
     origin: tuple[Any, ...] | None = None
+    made: dict[int, tuple[frozenset[str], list[str]]] = {}
     for stmt, node in items:
         if stmt.app is not None and stmt.app in config.exclude_apps:
             continue
@@ -199,12 +214,21 @@ def _lint(
             except Exception as exc:
                 hits = [Hit(message=f"rule {rule.id} failed on this statement: {exc}")]
             for hit in hits:
-                findings.append(_finding(rule, hit, hit.statement or stmt, facts, config))
+                finding = _finding(rule, hit, hit.statement or stmt, facts, config)
+                new = ctx.created_tables | {short_name(t) for t in facts.created}
+                finding.fresh = fresh_reason(finding.rule, finding.tables, new)
+                findings.append(finding)
         _learn(ctx, facts)
+        made[id(stmt)] = (frozenset(ctx.created_tables), facts.tables)
     for rule in rules:
         for hit in rule.finish(ctx):
             anchor = hit.statement or ctx.last_statement or Statement(sql="")
-            findings.append(_finding(rule, hit, anchor, None, config))
+            finding = _finding(rule, hit, anchor, None, config)
+            created = made.get(id(anchor), (frozenset(), []))[0]
+            finding.fresh = fresh_reason(finding.rule, finding.tables, created)
+            findings.append(finding)
+    if trail is not None:
+        trail.update(made)
     return findings
 
 
@@ -223,17 +247,34 @@ def _finding(
     table_locks: dict[str, str] = {}
     if facts is not None:
         table_locks = {t: facts.locks[t].label for t in tables or () if t in facts.locks}
+    message, why = short_message(hit.message or rule.format_message(hit.params), rule.why)
+    if hit.detail:
+        why = f"{why}\n\n{hit.detail}" if why else hit.detail
     return Finding.located_at(
         stmt,
         rule=rule.id,
         severity=severity,
-        message=hit.message or rule.format_message(hit.params),
-        why=rule.why,
+        message=message,
+        why=why,
         fix=rule.fix,
         lock=lock,
         tables=list(tables or []),
         table_locks=table_locks,
     )
+
+
+#: Longest message a finding shows; a longer one (a rule listing every table of a big schema) is
+#: cut here and given whole in ``why``.
+MESSAGE_LIMIT = 300
+
+
+def short_message(message: str, why: str) -> tuple[str, str]:
+    """``(message, why)`` with the message cut to :data:`MESSAGE_LIMIT` characters; the whole
+    message then opens ``why``, so nothing is lost."""
+    if len(message) <= MESSAGE_LIMIT:
+        return message, why
+    cut = message[: MESSAGE_LIMIT - 1].rsplit(" ", 1)[0].rstrip(",;: ") + "…"
+    return cut, f"In full: {message}\n\n{why}" if why else f"In full: {message}"
 
 
 def _enter_transaction(ctx: LintContext, stmt: Statement) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from safemigrations.lint.locks import LockMode
 from safemigrations.lint.model import Finding, Severity
+from safemigrations.lint.tablesize import size_text
 
 Style = Callable[[str, str], str]
 
@@ -68,6 +69,10 @@ def render(
             lines.append(f"  {style('label', 'sql:')} {style('sql', _cut(sql, 160))}")
         if f.lock:
             lines.append(f"  {style('label', 'lock:')} {lock_text(f)}")
+        if f.table_size:
+            lines.append(f"  {style('label', 'size:')} {size_text(f.table_size)}")
+        if f.fresh:
+            lines.append(f"  {style('label', 'fresh:')} {f.fresh}")
         if verbose and f.why:
             lines.append(_block(style("label", "why:"), f.why))
         if verbose and f.fix:
@@ -96,14 +101,30 @@ def lock_text(f: Finding) -> str:
     return "; ".join(f"{mode} on {', '.join(by_mode[mode])}" for mode in modes)
 
 
-def summary(findings: Sequence[Finding]) -> str:
-    """``3 findings: 1 error, 2 warnings`` (or ``No findings.``)."""
+def summary(findings: Sequence[Finding], *, fresh: int = 0, fresh_shown: bool = False) -> str:
+    """``3 findings: 1 error, 2 warnings`` (or ``No findings.``), and how many findings were
+    about tables created in the same migration (``fresh``): left out, or shown as info."""
     if not findings:
-        return "No findings."
-    counts = {s: sum(1 for f in findings if f.severity == s) for s in Severity}
-    parts = [f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n]
-    total = len(findings)
-    return f"{total} finding{'s' if total != 1 else ''}: {', '.join(parts)}"
+        text = "No findings."
+    else:
+        counts = {s: sum(1 for f in findings if f.severity == s) for s in Severity}
+        parts = [f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n]
+        total = len(findings)
+        text = f"{total} finding{'s' if total != 1 else ''}: {', '.join(parts)}"
+    return text + fresh_note(fresh, shown=fresh_shown)
+
+
+def fresh_note(fresh: int, *, shown: bool = False) -> str:
+    """The summary's sentence about fresh findings (empty when there were none)."""
+    if not fresh:
+        return ""
+    them = "finding" if fresh == 1 else "findings"
+    if shown:
+        return f" ({fresh} of them on tables created in the same migration, shown as info)"
+    return (
+        f" {fresh} {them} on tables created in the same migration (empty, no traffic) left "
+        "out as fresh; --include-fresh shows them."
+    )
 
 
 def _cut(text: str, width: int) -> str:

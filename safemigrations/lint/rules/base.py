@@ -40,7 +40,8 @@ class Hit:
 
     ``params`` fill the placeholders of :attr:`Rule.message` (``{table}``, ``{column}``, …);
     ``message`` replaces it entirely. Migration rules set ``statement`` to anchor the finding
-    (file, line, Django operation); statement rules may leave it None.
+    (file, line, Django operation); statement rules may leave it None. ``detail`` holds what does
+    not fit a one-line message (long lists); it is added to the finding's ``why``.
     """
 
     params: dict[str, Any] = field(default_factory=dict)
@@ -49,6 +50,9 @@ class Hit:
     lock: str | None = None
     severity: Severity | None = None
     statement: Statement | None = None
+    # Details too long for the one-line message (every table, every constraint): appended to
+    # the finding's ``why``, so messages stay short.
+    detail: str | None = None
 
 
 @dataclass

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.db import migrations
 
-from safemigrations.lint.model import Severity
+from safemigrations.lint.model import Severity, Statement
 from safemigrations.lint.rules._django import anchor, database_operations, sql_of
 from safemigrations.lint.rules.base import Hit, MigrationContext, Rule
 
@@ -57,5 +57,14 @@ class RenameUsedByCode(Rule):
                 continue
             yield Hit(
                 params={"operation": type(operation).__name__, "what": what},
-                statement=anchor(ctx, index),
+                statement=_rename_statement(ctx, index),
             )
+
+
+def _rename_statement(ctx: MigrationContext, index: int) -> Statement:
+    """The statement of operation ``index`` that renames (so the finding shows its SQL, not the
+    operation's first statement, which may be a constraint drop or another rename's)."""
+    for statement in ctx.statements_of(index):
+        if "RENAME" in statement.sql.upper():
+            return statement
+    return anchor(ctx, index)

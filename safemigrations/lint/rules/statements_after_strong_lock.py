@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from safemigrations.lint.locks import LockMode
 from safemigrations.lint.model import Severity
+from safemigrations.lint.rules._helpers import statement_place
 from safemigrations.lint.rules.base import Hit, LintContext, Rule
 from safemigrations.lint.sql import StatementFacts
 
@@ -19,7 +20,7 @@ class StatementsAfterStrongLock(Rule):
     title = "Slow statement while the transaction holds a strong lock"
     message = (
         "this statement {doing} while the transaction still holds {mode} on {held} (taken at "
-        "line {line}): {blocked} until COMMIT"
+        "{place}): {blocked} until COMMIT"
     )
     why = (
         "PostgreSQL releases table locks only at the end of the transaction. In an atomic "
@@ -50,10 +51,12 @@ class StatementsAfterStrongLock(Rule):
     )
 
     def check(self, stmt: StatementFacts, ctx: LintContext) -> Iterable[Hit]:
-        """Flag slow work, or new strong locks on other tables, after a strong lock in the same transaction."""
-        if not stmt.in_transaction or not ctx.held_locks:
+        """Flag slow work, or new strong locks on other tables, after an ACCESS EXCLUSIVE lock in
+        the same transaction (weaker held locks let reads go on: see the README's "left out")."""
+        strong = [h for h in ctx.held_locks if LockMode.parse(h.mode) >= LockMode.ACCESS_EXCLUSIVE]
+        if not stmt.in_transaction or not strong:
             return
-        held = max(ctx.held_locks, key=lambda h: LockMode.parse(h.mode))
+        held = strong[0]
         doing = _slow_work(stmt, ctx)
         if doing is None:
             others = [
@@ -68,14 +71,13 @@ class StatementsAfterStrongLock(Rule):
             if not others:
                 return
             doing = f"locks {', '.join(sorted(others))} too"
-        mode = LockMode.parse(held.mode)
-        blocked = "reads and writes wait" if mode >= LockMode.ACCESS_EXCLUSIVE else "writes wait"
+        blocked = "reads and writes wait"
         yield Hit(
             params={
                 "doing": doing,
                 "mode": held.mode,
                 "held": held.table,
-                "line": held.statement.line,
+                "place": statement_place(held.statement),
                 "blocked": blocked,
             },
             lock=held.mode,

@@ -15,11 +15,19 @@ from django.db.migrations.loader import MigrationLoader
 
 from safemigrations.lint import targets
 from safemigrations.lint.collect import scratch_server
+from safemigrations.lint.config import LintConfig
 from safemigrations.lint.project import LintResult, lint_migrations
 from safemigrations.lint.report import FORMATS, render
-from safemigrations.lint.report.text import summary
+from safemigrations.lint.report.text import fresh_note, summary
+from safemigrations.lint.tablesize import counts
 from safemigrations.lint.trace import MigrationTracer, render_trace
-from safemigrations.management.lint_support import fail_if_needed, lint_config, style_hook
+from safemigrations.management.lint_support import (
+    add_judgement_options,
+    fail_if_needed,
+    lint_config,
+    style_hook,
+    table_stats_from,
+)
 
 
 class Command(BaseCommand):
@@ -68,11 +76,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Neither use nor keep template databases of already applied migrations.",
         )
+        add_judgement_options(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         config = lint_config(
-            fail_on=options["fail_on"], target_pg_version=options["target_pg_version"]
+            fail_on=options["fail_on"],
+            target_pg_version=options["target_pg_version"],
+            include_fresh=options["include_fresh"],
         )
+        table_stats = table_stats_from(options)
         loader = MigrationLoader(None, ignore_no_migrations=True)
         keys = self.select(loader, options)
         observer = None
@@ -86,8 +98,9 @@ class Command(BaseCommand):
             use_cache=not options["no_cache"],
             observer=observer,
             loader=loader,
+            table_stats=table_stats,
         )
-        self.report(result, options)
+        self.report(result, options, config)
         fail_if_needed(result.findings, config)
 
     def select(self, loader: MigrationLoader, options: dict[str, Any]) -> list[tuple[str, str]]:
@@ -104,10 +117,14 @@ class Command(BaseCommand):
             return targets.unapplied(loader, labels, options["database"])
         return targets.all_of(loader, labels)
 
-    def report(self, result: LintResult, options: dict[str, Any]) -> None:
+    def report(self, result: LintResult, options: dict[str, Any], config: LintConfig) -> None:
         fmt = options["format"]
+        fresh = len(result.fresh)
         if fmt != "text":
             self.stdout.write(render(result.findings, fmt))
+            note = fresh_note(fresh, shown=config.include_fresh).strip()
+            if note:  # never silent: the machine formats keep their shape, people read stderr
+                self.stderr.write(note)
             return
         collection = result.collection
         count = len(collection.migrations) if collection else 0
@@ -134,7 +151,13 @@ class Command(BaseCommand):
                 else ""
             )
         )
-        self.stdout.write(style("summary", summary(result.findings)))
+        if result.table_stats is not None:
+            self.stdout.write(size_summary(result))
+        self.stdout.write(
+            style(
+                "summary", summary(result.findings, fresh=fresh, fresh_shown=config.include_fresh)
+            )
+        )
 
     def write_trace(self, result: LintResult, key: tuple[str, str]) -> None:
         collection = result.collection
@@ -147,3 +170,16 @@ class Command(BaseCommand):
                 )
                 for line in render_trace(traces):
                     self.stdout.write(line)
+
+
+def size_summary(result: LintResult) -> str:
+    """How the findings were judged by table size, and from which statistics."""
+    stats = result.table_stats
+    assert stats is not None
+    n = counts(result.findings)
+    when = f", exported {stats.exported_at}" if stats.exported_at else ""
+    return (
+        f"Severity judged by table size from {stats.source}{when}: {n['small']} on small "
+        f"tables (info), {n['medium']} on medium ones (rule severity), {n['large']} on large "
+        f"ones (error), {n['unknown']} on tables not in the statistics (rule severity kept)."
+    )

@@ -23,7 +23,14 @@ from safemigrations.lint import targets
 from safemigrations.lint.collect import CollectedMigration, is_transaction_control
 from safemigrations.lint.model import Finding, Statement
 from safemigrations.lint.project import lint_migrations
-from safemigrations.management.lint_support import fail_if_needed, lint_config
+from safemigrations.lint.report.text import fresh_note
+from safemigrations.lint.tablesize import size_text
+from safemigrations.management.lint_support import (
+    add_judgement_options,
+    fail_if_needed,
+    lint_config,
+    table_stats_from,
+)
 
 
 class Command(DjangoSqlmigrateCommand):
@@ -41,6 +48,7 @@ class Command(DjangoSqlmigrateCommand):
         )
         parser.add_argument("--target-pg-version", metavar="N", default=None)
         parser.add_argument("--fail-on", choices=["error", "warning"], default=None)
+        add_judgement_options(parser)
 
     def handle(self, *args: Any, **options: Any) -> str | None:
         if options["lint"]:
@@ -76,14 +84,26 @@ class Command(DjangoSqlmigrateCommand):
 
     def lint(self, options: dict[str, Any]) -> None:
         config = lint_config(
-            fail_on=options["fail_on"], target_pg_version=options["target_pg_version"]
+            fail_on=options["fail_on"],
+            target_pg_version=options["target_pg_version"],
+            include_fresh=options["include_fresh"],
         )
+        table_stats = table_stats_from(options)
         loader = MigrationLoader(None, ignore_no_migrations=True, replace_migrations=False)
         key = targets.by_name(loader, options["app_label"], options["migration_name"])
-        result = lint_migrations([key], config=config, database=options["database"], loader=loader)
+        result = lint_migrations(
+            [key],
+            config=config,
+            database=options["database"],
+            loader=loader,
+            table_stats=table_stats,
+        )
         assert result.collection is not None
         for collected in result.collection.migrations:
             self.write_linted(collected, result.by_migration.get(collected.key, []))
+        note = fresh_note(len(result.fresh), shown=config.include_fresh).strip()
+        if note:
+            self.stdout.write(f"-- {note}")
         fail_if_needed(result.findings, config)
 
     def write_linted(self, collected: CollectedMigration, findings: list[Finding]) -> None:
@@ -133,6 +153,10 @@ class Command(DjangoSqlmigrateCommand):
         for f in findings:
             paint = styles.get(str(f.severity), self.style.NOTICE)
             self.stdout.write(paint(f"--   ^ {f.rule} {f.severity}: {f.message}"))
+            if f.table_size:
+                self.stdout.write(f"--     size: {size_text(f.table_size)}")
+            if f.fresh:
+                self.stdout.write(f"--     fresh: {f.fresh}")
             if f.fix:
                 first = f.fix.strip().splitlines()[0]
                 self.stdout.write(f"--     fix: {first}")
