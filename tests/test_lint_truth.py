@@ -81,6 +81,8 @@ def test_history_is_linted_truthfully(truth) -> None:  # type: ignore[no-untyped
     assert [f.operation_index for f in renames] == [1, 2]
     assert 'RENAME COLUMN "author_id" TO "writer_id"' in renames[0].sql
     assert 'RENAME COLUMN "title" TO "heading"' in renames[1].sql
+    # ... and names the database column the running code uses.
+    assert "renames column lintdj_book.author_id to writer_id" in renames[0].message
     # Renaming the shelf's sequence breaks no running code.
     assert not [f for f in later if f.rule in ("SM602", "SM606")]
     # A line reference names the migration file it points into.
@@ -90,8 +92,10 @@ def test_history_is_linted_truthfully(truth) -> None:  # type: ignore[no-untyped
     # The real findings of 0005 stay: the foreign key re-added validated under the rename.
     assert "SM201" in {f.rule for f in later}
 
-    # Deleting a proxy model runs no SQL: no "drops table lintdj_author".
+    # Deleting a proxy model runs no SQL: no "drops table lintdj_author"; nor does deleting an
+    # unmanaged model (re-created as a managed one in the same migration).
     assert of(result.findings, "0006") == []
+    assert not [f for f in of(result.findings, "0008") if f.rule == "SM905"]
 
 
 def lint_command(*args: str) -> tuple[str, str]:
@@ -114,6 +118,10 @@ def test_fresh_findings_are_counted_and_shown_on_request() -> None:
     assert "left out as fresh; --include-fresh shows them." in text
     assert "lintdj.0001_initial" not in text
 
+    # Each rule's why and fix are printed once; later findings of the rule point back.
+    assert text.count("why, fix: as for SM961 above") >= 1
+    assert text.count("  why: PostgreSQL releases table locks only at the end") == 1
+
     text, _ = lint_command("--include-fresh")
     assert "lintdj.0001_initial" in text
     assert "fresh: lintdj_book is created earlier in this migration" in text
@@ -127,6 +135,24 @@ def test_fresh_findings_are_counted_and_shown_on_request() -> None:
     shown = [d for d in json.loads(out) if d.get("fresh")]
     assert len(shown) == 2
     assert {d["severity"] for d in shown} == {"info"}
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("truth")
+def test_sqlmigrate_lint_after_a_squash_replays_the_graph_migrate_uses() -> None:
+    """The squash and the migrations it replaces are all on disk: replaying both applied the
+    same changes twice, and every migration after the squash came out "not linted"."""
+    out = StringIO()
+    with pytest.raises(CommandError) as failed:  # 0004 builds an index: an error finding
+        call_command("sqlmigrate", "lintdj", "0004", "--lint", stdout=out, no_color=True)
+    assert failed.value.returncode == 1
+    text = out.getvalue()
+    assert 'CREATE UNIQUE INDEX "author_lower_name_uniq"' in text
+    assert "SM901" not in text
+    with pytest.raises(
+        CommandError, match=r"replaced by the squashed migration lintdj\.0002_shelf_sq"
+    ):
+        call_command("sqlmigrate", "lintdj", "0003_shelf_size", "--lint", stdout=StringIO())
 
 
 def test_fresh_policy() -> None:
@@ -308,3 +334,56 @@ def test_config_keys_for_fresh_and_table_size() -> None:
         LintConfig.from_dict({"small_table_bytes": "lots"})
     with pytest.raises(ValueError, match="include_fresh must be true or false"):
         LintConfig.from_dict({"include_fresh": "yes"})
+
+
+def test_type_change_after_a_rename_in_the_same_operation_knows_the_old_type() -> None:
+    """Django's AlterField from a ForeignKey to a CharField renames page_id to page, then
+    changes its type: the catalog read before it knows page_id."""
+    schema = MemorySchema({"workflowstate": {"page_id": "integer"}})
+    sql = (
+        "BEGIN;\n"
+        'ALTER TABLE "workflowstate" RENAME COLUMN "page_id" TO "page";\n'
+        'ALTER TABLE "workflowstate" ALTER COLUMN "page" TYPE varchar(255) USING "page"::varchar;\n'
+        "COMMIT;\n"
+    )
+    (hit,) = [f for f in lint_sql_text(sql, pg_version=16, schema=schema) if f.rule == "SM401"]
+    assert "changing integer to character varying(255) rewrites" in hit.message
+    assert str(hit.severity) == "error"
+    renamed_table = sql.replace(
+        'RENAME COLUMN "page_id" TO "page";\n',
+        'RENAME COLUMN "page_id" TO "page";\nALTER TABLE "workflowstate" RENAME TO "wf";\n',
+    ).replace('ALTER TABLE "workflowstate" ALTER', 'ALTER TABLE "wf" ALTER')
+    (hit,) = [
+        f for f in lint_sql_text(renamed_table, pg_version=16, schema=schema) if f.rule == "SM401"
+    ]
+    assert "changing integer to" in hit.message
+
+
+def test_deleting_a_few_rows_by_key_is_not_a_backfill() -> None:
+    # What Django's delete collector writes for obj.delete() in a RunPython.
+    assert "SM502" not in rules(
+        'DELETE FROM "wagtailcore_page" WHERE "wagtailcore_page"."id" IN (2);'
+    )
+    assert "SM502" not in rules('DELETE FROM "home_note" WHERE "home_note"."page_id" IN (2, 7);')
+    # Back-fills stay reported.
+    assert "SM502" in rules('UPDATE "shop_book" SET "isbn" = \'\' WHERE "isbn" IS NULL;')
+    assert "SM502" in rules('UPDATE "shop_book" SET "x" = 1 WHERE "status" IN (1, 2);')
+    assert "SM502" in rules('DELETE FROM "shop_book" WHERE "id" IN (SELECT "id" FROM "old");')
+    many = ", ".join(str(i) for i in range(500))
+    assert "SM502" in rules(f'DELETE FROM "shop_book" WHERE "id" IN ({many});')
+
+
+def test_deferred_sql_says_when_it_runs() -> None:
+    from safemigrations.lint.model import Statement
+    from safemigrations.lint.rules._helpers import statement_place
+
+    queued = Statement(
+        sql="ALTER TABLE x ADD CONSTRAINT y FOREIGN KEY (a) REFERENCES b (id)",
+        line=13,
+        file="/p/shop/migrations/0031_groups.py",
+        operation_index=0,
+        deferred=True,
+    )
+    assert statement_place(queued) == (
+        "operation #0 (line 13 of 0031_groups.py), deferred SQL run at the end of the migration"
+    )

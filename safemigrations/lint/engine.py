@@ -333,10 +333,12 @@ def _learn_node(ctx: LintContext, facts: StatementFacts, node: Any) -> None:
         old = relname(node.relation)
         if node.renameType == enums.ObjectType.OBJECT_TABLE:
             ctx.learned.rename_table(old, node.newname)
+            ctx.note_rename(old, old, node.newname, column=False)
             if ctx.is_new_table(old):
                 ctx.created_tables.add(node.newname)
         elif node.renameType == enums.ObjectType.OBJECT_COLUMN and node.subname:
             ctx.learned.rename_column(old, node.subname, node.newname)
+            ctx.note_rename(old, node.subname, node.newname, column=True)
     _learn_checks(ctx, facts)
     _learn_lock_timeout(ctx, node)
     if isinstance(node, ast.AlterEnumStmt) and node.newVal and stmt.in_transaction:

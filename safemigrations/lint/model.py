@@ -57,6 +57,9 @@ class Statement:
     migration: str | None = None
     operation_index: int | None = None
     operation: str | None = None
+    # Django deferred SQL: queued by the operation, run when the schema editor exits (after the
+    # migration's later operations), so its line is the queuing operation's.
+    deferred: bool = False
     # The parser's AST when whoever built the statement already parsed it (not compared).
     node: Any = field(default=None, repr=False, compare=False)
 

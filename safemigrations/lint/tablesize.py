@@ -40,9 +40,11 @@ FORMAT_VERSION = 1
 SIZE_JUDGED = frozenset(
     {
         "SM101",  # index build under SHARE
+        "SM105",  # index on a partitioned table: no CONCURRENTLY, each partition under SHARE
         "SM107",  # REINDEX
         "SM201",  # foreign key validated in place
         "SM202",  # column with a foreign key
+        "SM203",  # VALIDATE in the transaction that added the constraint: scan under its lock
         "SM204",  # CHECK validated in place
         "SM205",  # inline CHECK on a new column
         "SM206",  # unique constraint: index build

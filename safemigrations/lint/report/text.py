@@ -54,9 +54,20 @@ def location(f: Finding) -> str:
 
 
 def render(
-    findings: Sequence[Finding], *, style: Style = plain, verbose: bool = True, **_options: object
+    findings: Sequence[Finding],
+    *,
+    style: Style = plain,
+    verbose: bool = True,
+    explained: set[str] | None = None,
+    **_options: object,
 ) -> str:
-    """One block per finding (location, severity, rule, message, SQL, lock, why, fix) and a summary."""
+    """One block per finding (location, severity, rule, message, SQL, lock, why, fix) and a summary.
+
+    ``explained`` (a set shared across calls) prints each rule's why and fix only the first
+    time the rule appears; later findings of that rule point back to it, so a long report is
+    not the same paragraphs over and over. A finding whose ``why`` carries its own details
+    (a cut message, the full list of tables) always prints it.
+    """
     lines: list[str] = []
     for f in findings:
         sev = str(f.severity)
@@ -73,10 +84,16 @@ def render(
             lines.append(f"  {style('label', 'size:')} {size_text(f.table_size)}")
         if f.fresh:
             lines.append(f"  {style('label', 'fresh:')} {f.fresh}")
-        if verbose and f.why:
-            lines.append(_block(style("label", "why:"), f.why))
-        if verbose and f.fix:
-            lines.append(_block(style("label", "fix:"), f.fix))
+        repeated = explained is not None and f.rule in explained and not _has_details(f)
+        if verbose and repeated:
+            lines.append(f"  {style('label', 'why, fix:')} as for {f.rule} above")
+        elif verbose:
+            if f.why:
+                lines.append(_block(style("label", "why:"), f.why))
+            if f.fix:
+                lines.append(_block(style("label", "fix:"), f.fix))
+            if explained is not None:
+                explained.add(f.rule)
         lines.append("")
     lines.append(style("summary", summary(findings)))
     return "\n".join(lines)
@@ -125,6 +142,14 @@ def fresh_note(fresh: int, *, shown: bool = False) -> str:
         f" {fresh} {them} on tables created in the same migration (empty, no traffic) left "
         "out as fresh; --include-fresh shows them."
     )
+
+
+def _has_details(f: Finding) -> bool:
+    """True when the finding's ``why`` is more than its rule's text (details were added)."""
+    from safemigrations.lint.rules.base import get_rule
+
+    rule = get_rule(f.rule)
+    return rule is None or f.why.strip() != rule.why.strip()
 
 
 def _cut(text: str, width: int) -> str:

@@ -48,4 +48,6 @@ def statement_place(statement: Statement) -> str:
         where = f"line {statement.line} of the input"
     if statement.operation_index is not None:
         where = f"operation #{statement.operation_index} ({where})"
+        if statement.deferred:
+            where += ", deferred SQL run at the end of the migration"
     return where

@@ -107,15 +107,46 @@ class LintContext:
     last_statement: Statement | None = None
     # Private memory of individual rules, keyed by rule id (see :meth:`rule_state`).
     rule_memory: dict[str, Any] = field(default_factory=dict)
+    # Renames made earlier in the input: (table, new column) -> (table, old column), and
+    # (new table, "") -> (old table, ""). The schema the caller knew (the Django side's catalog
+    # snapshot) may predate them: its facts are found under the old names.
+    renamed_from: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
     def is_new_table(self, table: str) -> bool:
         """True when ``table`` was created earlier in the same file or migration."""
         return _short(table) in self.created_tables
 
     def column_type(self, table: str, column: str) -> str | None:
-        """The column's type before the current statement (learned from the input, else schema)."""
+        """The column's type before the current statement (learned from the input, else schema;
+        a column or table renamed earlier in the input is also looked up under its old name)."""
         found = self.learned.column_type(table, column)
-        return found if found is not None else self.schema.column_type(table, column)
+        if found is None:
+            found = self.schema.column_type(table, column)
+        if found is None:
+            old_table, old_column = self.original_name(table, column)
+            if (old_table, old_column) != (_short(table), column):
+                found = self.schema.column_type(old_table, old_column)
+        return found
+
+    def note_rename(self, table: str, old: str, new: str, column: bool) -> None:
+        """Remember a column rename (``column=True``: ``old``/``new`` are column names of
+        ``table``) or a table rename (``old``/``new`` are table names)."""
+        if column:
+            self.renamed_from[(_short(table), new)] = self.original_name(table, old)
+        else:
+            self.renamed_from[(_short(new), "")] = (self.original_name(old, "")[0], "")
+
+    def original_name(self, table: str, column: str) -> tuple[str, str]:
+        """``(table, column)`` as they were named before this input's renames."""
+        table = _short(table)
+        for _ in range(len(self.renamed_from) + 1):  # each step undoes one rename
+            if column and (table, column) in self.renamed_from:
+                table, column = self.renamed_from[(table, column)]
+            elif (table, "") in self.renamed_from:
+                table = self.renamed_from[(table, "")][0]
+            else:
+                break
+        return table, column
 
     def rule_state(self, rule_id: str, factory: Callable[[], Any]) -> Any:
         """A rule's own memory across statements of one input (created by ``factory``)."""

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import migrations
+from pglast import ast
 
 from safemigrations.lint.model import Severity, Statement
 from safemigrations.lint.rules._django import anchor, database_operations, sql_of
 from safemigrations.lint.rules.base import Hit, MigrationContext, Rule
+from safemigrations.lint.sql import relname
 
 
 class RenameUsedByCode(Rule):
@@ -47,7 +49,9 @@ class RenameUsedByCode(Rule):
             if isinstance(operation, migrations.RenameField):
                 if "RENAME COLUMN" not in sql:
                     continue
-                what = f"column {operation.model_name}.{operation.old_name} to {operation.new_name}"
+                what = _renamed_column(_rename_statement(ctx, index)) or (
+                    f"column {operation.model_name}.{operation.old_name} to {operation.new_name}"
+                )
             elif isinstance(operation, migrations.RenameModel | migrations.AlterModelTable):
                 if "RENAME TO" not in sql and "RENAME COLUMN" not in sql:
                     continue
@@ -59,6 +63,15 @@ class RenameUsedByCode(Rule):
                 params={"operation": type(operation).__name__, "what": what},
                 statement=_rename_statement(ctx, index),
             )
+
+
+def _renamed_column(statement: Statement) -> str | None:
+    """``column shop_book.author_id to writer_id``: the database names the running code uses,
+    read from the ``RENAME COLUMN`` statement (None when it is not one)."""
+    node = statement.node
+    if not isinstance(node, ast.RenameStmt) or node.relation is None or not node.subname:
+        return None
+    return f"column {relname(node.relation)}.{node.subname} to {node.newname}"
 
 
 def _rename_statement(ctx: MigrationContext, index: int) -> Statement:

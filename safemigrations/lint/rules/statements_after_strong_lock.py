@@ -19,7 +19,7 @@ class StatementsAfterStrongLock(Rule):
     severity = Severity.WARNING
     title = "Slow statement while the transaction holds a strong lock"
     message = (
-        "this statement {doing} while the transaction still holds {mode} on {held} (taken at "
+        "this {statement} {doing} while the transaction still holds {mode} on {held} (taken at "
         "{place}): {blocked} until COMMIT"
     )
     why = (
@@ -78,6 +78,11 @@ class StatementsAfterStrongLock(Rule):
                 "mode": held.mode,
                 "held": held.table,
                 "place": statement_place(held.statement),
+                "statement": (
+                    "statement (deferred SQL, run at the end of the migration)"
+                    if stmt.statement.deferred
+                    else "statement"
+                ),
                 "blocked": blocked,
             },
             lock=held.mode,

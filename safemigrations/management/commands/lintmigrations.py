@@ -132,12 +132,15 @@ class Command(BaseCommand):
             self.stdout.write("No migrations to lint.")
             return
         style = style_hook(self)
+        explained: set[str] = set()  # each rule's why and fix are printed once
         for key, findings in result.by_migration.items():
             if not findings and not options["trace"]:
                 continue
             self.stdout.write(self.style.MIGRATE_HEADING(f"{key[0]}.{key[1]}"))
             if findings:
-                self.stdout.write(render(findings, "text", style=style, verbose=True))
+                self.stdout.write(
+                    render(findings, "text", style=style, verbose=True, explained=explained)
+                )
             if options["trace"]:
                 self.write_trace(result, key)
             self.stdout.write("")

@@ -89,8 +89,12 @@ class Command(DjangoSqlmigrateCommand):
             include_fresh=options["include_fresh"],
         )
         table_stats = table_stats_from(options)
-        loader = MigrationLoader(None, ignore_no_migrations=True, replace_migrations=False)
+        # The graph migrate uses on a new database: a squashed migration stands for the ones it
+        # replaces (with both in the graph the replay would apply the same changes twice).
+        loader = MigrationLoader(None, ignore_no_migrations=True)
         key = targets.by_name(loader, options["app_label"], options["migration_name"])
+        if key not in loader.graph.nodes:
+            raise CommandError(replaced_by_squash(loader, key))
         result = lint_migrations(
             [key],
             config=config,
@@ -175,3 +179,20 @@ def _take(
     for f in taken:
         pending.remove(f)
     return taken
+
+
+def replaced_by_squash(loader: MigrationLoader, key: tuple[str, str]) -> str:
+    """The error for a migration that a squashed migration replaces in the graph."""
+    squashes = [
+        f"{squash[0]}.{squash[1]}"
+        for squash, migration in loader.replacements.items()
+        if key in migration.replaces
+    ]
+    name = f"{key[0]}.{key[1]}"
+    if not squashes:
+        return f"{name} is not in the migration graph"
+    return (
+        f"{name} is replaced by the squashed migration {squashes[0]}, which is what migrate "
+        f"runs on a database that applied none of them: lint that one (`sqlmigrate --lint "
+        f"{key[0]} {squashes[0].split('.', 1)[1]}`)"
+    )

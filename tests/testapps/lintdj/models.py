@@ -18,3 +18,7 @@ class AuthorProxy(Author):
 
     class Meta:
         proxy = True
+
+
+class Admin(models.Model):
+    """Managed now; unmanaged in an earlier migration of the ``truth`` scenario."""
