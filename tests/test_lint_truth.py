@@ -387,3 +387,27 @@ def test_deferred_sql_says_when_it_runs() -> None:
     assert statement_place(queued) == (
         "operation #0 (line 13 of 0031_groups.py), deferred SQL run at the end of the migration"
     )
+
+
+@pytest.mark.parametrize(
+    "known",
+    [
+        {"wagtailcore_pagerevision": {"page_id": "integer"}},  # read before both renames
+        {"wagtailcore_revision": {"page_id": "integer"}},  # between them
+        {"wagtailcore_revision": {"page": "integer"}},  # after them
+    ],
+)
+def test_type_change_after_table_and_column_renames(known: dict[str, dict[str, str]]) -> None:
+    """wagtailcore 0070: RenameModel (table), then AlterField renaming page_id to page and
+    changing its type, in one migration; the catalog may be read at any point between."""
+    sql = (
+        "BEGIN;\n"
+        'ALTER TABLE "wagtailcore_pagerevision" RENAME TO "wagtailcore_revision";\n'
+        'ALTER TABLE "wagtailcore_revision" RENAME COLUMN "page_id" TO "page";\n'
+        'ALTER TABLE "wagtailcore_revision" ALTER COLUMN "page" TYPE varchar(255) '
+        'USING "page"::varchar(255);\n'
+        "COMMIT;\n"
+    )
+    findings = lint_sql_text(sql, pg_version=16, schema=MemorySchema(known))
+    (hit,) = [f for f in findings if f.rule == "SM401"]
+    assert "changing integer to character varying(255) rewrites" in hit.message

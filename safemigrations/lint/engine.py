@@ -177,9 +177,10 @@ def _lint(
     config: LintConfig | None,
     trail: dict[int, tuple[frozenset[str], list[str]]] | None = None,
 ) -> list[Finding]:
-    """Run the statement rules. ``trail`` (when given) receives, per statement (by ``id``), the
-    tables created so far in its migration or file and the tables the statement names: what
-    :func:`lint_migration` judges its migration-level findings' freshness by."""
+    """Run the statement rules. With ``trail`` (the Django side), each finding's ``fresh`` is
+    set, and ``trail`` receives, per statement (by ``id``), the tables created so far in its
+    migration and the tables the statement names: what :func:`lint_migration` judges its
+    migration-level findings' freshness by. Plain SQL files are not judged fresh."""
     config = config or LintConfig()
     learned = MemorySchema()
     ctx = LintContext(
@@ -215,8 +216,9 @@ def _lint(
                 hits = [Hit(message=f"rule {rule.id} failed on this statement: {exc}")]
             for hit in hits:
                 finding = _finding(rule, hit, hit.statement or stmt, facts, config)
-                new = ctx.created_tables | {short_name(t) for t in facts.created}
-                finding.fresh = fresh_reason(finding.rule, finding.tables, new)
+                if trail is not None:
+                    new = ctx.created_tables | {short_name(t) for t in facts.created}
+                    finding.fresh = fresh_reason(finding.rule, finding.tables, new)
                 findings.append(finding)
         _learn(ctx, facts)
         made[id(stmt)] = (frozenset(ctx.created_tables), facts.tables)
@@ -224,8 +226,9 @@ def _lint(
         for hit in rule.finish(ctx):
             anchor = hit.statement or ctx.last_statement or Statement(sql="")
             finding = _finding(rule, hit, anchor, None, config)
-            created = made.get(id(anchor), (frozenset(), []))[0]
-            finding.fresh = fresh_reason(finding.rule, finding.tables, created)
+            if trail is not None:
+                created = made.get(id(anchor), (frozenset(), []))[0]
+                finding.fresh = fresh_reason(finding.rule, finding.tables, created)
             findings.append(finding)
     if trail is not None:
         trail.update(made)

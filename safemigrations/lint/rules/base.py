@@ -107,9 +107,9 @@ class LintContext:
     last_statement: Statement | None = None
     # Private memory of individual rules, keyed by rule id (see :meth:`rule_state`).
     rule_memory: dict[str, Any] = field(default_factory=dict)
-    # Renames made earlier in the input: (table, new column) -> (table, old column), and
-    # (new table, "") -> (old table, ""). The schema the caller knew (the Django side's catalog
-    # snapshot) may predate them: its facts are found under the old names.
+    # Renames made earlier in the input, one step each: (table, new column) -> (table, old
+    # column), and (new table, "") -> (old table, ""). The schema the caller knew (the Django
+    # side's catalog snapshot) may predate some of them: its facts are found under older names.
     renamed_from: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
     def is_new_table(self, table: str) -> bool:
@@ -122,23 +122,31 @@ class LintContext:
         found = self.learned.column_type(table, column)
         if found is None:
             found = self.schema.column_type(table, column)
-        if found is None:
-            old_table, old_column = self.original_name(table, column)
-            if (old_table, old_column) != (_short(table), column):
-                found = self.schema.column_type(old_table, old_column)
+        # The schema may have been read between two of the renames: try each earlier name.
+        for old_table, old_column in self.earlier_names(table, column):
+            if found is not None:
+                break
+            found = self.schema.column_type(old_table, old_column)
         return found
 
     def note_rename(self, table: str, old: str, new: str, column: bool) -> None:
         """Remember a column rename (``column=True``: ``old``/``new`` are column names of
         ``table``) or a table rename (``old``/``new`` are table names)."""
         if column:
-            self.renamed_from[(_short(table), new)] = self.original_name(table, old)
+            self.renamed_from[(_short(table), new)] = (_short(table), old)
         else:
-            self.renamed_from[(_short(new), "")] = (self.original_name(old, "")[0], "")
+            self.renamed_from[(_short(new), "")] = (_short(old), "")
 
     def original_name(self, table: str, column: str) -> tuple[str, str]:
         """``(table, column)`` as they were named before this input's renames."""
+        names = self.earlier_names(table, column)
+        return names[-1] if names else (_short(table), column)
+
+    def earlier_names(self, table: str, column: str) -> list[tuple[str, str]]:
+        """The names ``(table, column)`` had before each of this input's renames, latest
+        first (empty when it was not renamed)."""
         table = _short(table)
+        names: list[tuple[str, str]] = []
         for _ in range(len(self.renamed_from) + 1):  # each step undoes one rename
             if column and (table, column) in self.renamed_from:
                 table, column = self.renamed_from[(table, column)]
@@ -146,7 +154,10 @@ class LintContext:
                 table = self.renamed_from[(table, "")][0]
             else:
                 break
-        return table, column
+            if (table, column) in names:
+                break
+            names.append((table, column))
+        return names
 
     def rule_state(self, rule_id: str, factory: Callable[[], Any]) -> Any:
         """A rule's own memory across statements of one input (created by ``factory``)."""
