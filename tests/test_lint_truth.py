@@ -26,7 +26,7 @@ from safemigrations.db.server import Server
 from safemigrations.lint.config import LintConfig
 from safemigrations.lint.engine import MESSAGE_LIMIT, lint_sql_text, short_message
 from safemigrations.lint.fresh import fresh_reason
-from safemigrations.lint.model import Finding, MemorySchema
+from safemigrations.lint.model import Finding, MemorySchema, Severity
 from safemigrations.lint.project import lint_migrations
 
 TRUTH = "tests.testapps.lintdj.scenarios.truth"
@@ -411,3 +411,20 @@ def test_type_change_after_table_and_column_renames(known: dict[str, dict[str, s
     findings = lint_sql_text(sql, pg_version=16, schema=MemorySchema(known))
     (hit,) = [f for f in findings if f.rule == "SM401"]
     assert "changing integer to character varying(255) rewrites" in hit.message
+
+
+def test_sqlmigrate_lint_keeps_multi_line_messages_inside_comments() -> None:
+    """A database error spans lines (``LINE 1: …`` and a caret): each stays an SQL comment."""
+    from safemigrations.management.commands.sqlmigrate import Command as SqlmigrateCommand
+
+    out = StringIO()
+    command = SqlmigrateCommand(stdout=out, no_color=True)
+    error = (
+        'shop.0002 fails when migrate runs it: ProgrammingError: relation "x" does not exist\n'
+        'LINE 1: SELECT "x"."id" FROM "x"\n'
+        "                              ^"
+    )
+    command.write_findings([Finding(rule="SM901", severity=Severity.ERROR, message=error)])
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 3
+    assert all(line.startswith("--") for line in lines), lines

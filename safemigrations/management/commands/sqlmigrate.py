@@ -156,7 +156,9 @@ class Command(DjangoSqlmigrateCommand):
         styles = {"error": self.style.ERROR, "warning": self.style.WARNING}
         for f in findings:
             paint = styles.get(str(f.severity), self.style.NOTICE)
-            self.stdout.write(paint(f"--   ^ {f.rule} {f.severity}: {f.message}"))
+            # Every line stays an SQL comment (a database error's message spans several lines).
+            message = "\n--     ".join(f.message.splitlines() or [""])
+            self.stdout.write(paint(f"--   ^ {f.rule} {f.severity}: {message}"))
             if f.table_size:
                 self.stdout.write(f"--     size: {size_text(f.table_size)}")
             if f.fresh:
