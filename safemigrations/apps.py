@@ -11,6 +11,7 @@ class SafeMigrationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import deletion
+        from . import ondelete
+        from .management import checks  # noqa: F401  (registers the command checks)
 
-        deletion.install()
+        ondelete.install()

@@ -23,8 +23,9 @@ constraint itself::
   constraint, so rows deleted by raw SQL or by other programs get the same treatment.
 
 Two functions answer what a value means for the database: :func:`db_action` and
-:func:`is_db_level`. :func:`install` wires the backport into Django (schema editor, deletion
-collector, system checks); the app config calls it in ``ready()``.
+:func:`is_db_level`. :func:`safemigrations.ondelete.install` wires the backport into Django (schema
+editor, deletion collector, system checks); the app config calls it in ``ready()``. This module
+holds the values only: it imports nothing else of the package.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ __all__ = [
     "install",
     "installed",
     "is_db_level",
+    "mark_installed",
     "needs_app",
 ]
 
@@ -55,7 +57,7 @@ __all__ = [
 NATIVE: bool = hasattr(django_deletion, "DatabaseOnDelete")
 
 
-#: Set by :func:`install`: the hooks that give the values their meaning are in place.
+#: Set by :func:`mark_installed`: the hooks that give the values their meaning are in place.
 _installed = False
 
 #: True while a collector that must list every row runs (the admin's delete confirmation page);
@@ -71,7 +73,7 @@ _NOT_INSTALLED_HINT = (
 
 
 def installed() -> bool:
-    """True once :func:`install` ran (the ``safemigrations`` app is in ``INSTALLED_APPS``)."""
+    """True once the app's hooks are in place (``safemigrations`` is in ``INSTALLED_APPS``)."""
     return _installed
 
 
@@ -259,40 +261,41 @@ def on_delete_clause(field: Any) -> str:
     return f" ON DELETE {action}" if action else ""
 
 
-def install() -> None:
-    """Teach Django about these values; idempotent, called from the app config's ``ready()``.
+def mark_installed() -> None:
+    """Record that the hooks giving these values their meaning are in place.
 
-    - migration serializer: writes ``safemigrations.deletion.DB_*`` for the backport values;
-    - deletion collector: skips database-level relations, forces them for the admin's
-      ``NestedObjects``, fast-deletes ``InDatabaseToo(CASCADE)`` children
-      (:mod:`safemigrations.ondelete.collector`);
-    - schema editor (5.2/6.0): ``ON DELETE`` in every foreign key it creates
-      (:mod:`safemigrations.ondelete.schema`);
-    - a change to or from a database action alters the column on every version;
-    - system checks (:mod:`safemigrations.ondelete.checks`).
+    Called by :func:`safemigrations.ondelete.install` (from the app config's ``ready()``); until
+    then using a value that needs the hooks raises :func:`not_installed_error`.
     """
     global _installed
-    from .ondelete import checks, collector, schema, serializer
-
-    serializer.install()
-    collector.install()
-    schema.install()
-    checks.install()
     _installed = True
 
 
-def _register_app_check() -> None:
-    """Register the check that fails when a model uses a value and the app is not installed.
+def install() -> None:
+    """Install the hooks now; kept for callers of earlier versions (see :mod:`..ondelete`)."""
+    from .ondelete import install as install_hooks
+
+    install_hooks()
+
+
+def _check_app_installed(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    """``safemigrations.E008``: a model uses a value that needs the app, which is not installed.
 
     Registered when this module is imported (a models module importing a value is enough), so
     ``manage.py check``/``migrate``/``makemigrations`` stop with ``safemigrations.E008`` even
-    though the app's ``ready()`` never runs.
+    though the app's ``ready()`` never runs. The check itself lives in
+    :mod:`safemigrations.ondelete.checks`, imported only when checks run, so this module imports
+    nothing of the package and migration files that name its values load on their own.
     """
-    from django.core import checks as django_checks
-
     from .ondelete.checks import check_app_installed
 
-    django_checks.register(check_app_installed, django_checks.Tags.models)
+    return check_app_installed(app_configs, **kwargs)
+
+
+def _register_app_check() -> None:
+    from django.core import checks as django_checks
+
+    django_checks.register(_check_app_installed, django_checks.Tags.models)
 
 
 _register_app_check()

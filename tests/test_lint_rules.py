@@ -8,7 +8,7 @@ from safemigrations.lint.config import MAX_PG_VERSION, MIN_PG_VERSION
 from safemigrations.lint.engine import lint_sql_text
 from safemigrations.lint.rules.base import Rule, all_rules
 
-SQL_RULES = [r for r in all_rules() if not r.migration_level]
+SQL_RULES = [r for r in all_rules() if not r.migration_level and not r.command_level]
 VERSIONS = range(MIN_PG_VERSION, MAX_PG_VERSION + 1)
 
 

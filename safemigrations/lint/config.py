@@ -7,7 +7,8 @@ plain SQL files. Keys are case-insensitive and accept ``-`` or ``_``:
 ``disable``            rule ids or names to skip (``["SM102", "drop-column"]``)
 ``severity``           overrides, ``{"SM101": "warning"}``
 ``exclude_apps``       Django app labels never linted
-``fail_on``            ``"error"`` (default) or ``"warning"``: the lowest severity that fails a run
+``fail_on``            ``"error"`` (default), ``"warning"`` or ``"info"``: the lowest severity that
+                       fails a run (``info`` notes are advice and never fail a run otherwise)
 ``target_pg_version``  the PostgreSQL major version the migrations will run on (14+)
 ``include_fresh``      report findings on tables created earlier in the same migration too (as
                        ``info``; default false: they are left out and counted)
@@ -147,7 +148,9 @@ class LintConfig:
         if "severity" in values:
             sev = values["severity"]
             if not isinstance(sev, Mapping):
-                raise LintConfigError(f'{source}.severity must map rule ids to "error"/"warning"')
+                raise LintConfigError(
+                    f'{source}.severity must map rule ids to "error"/"warning"/"info"'
+                )
             try:
                 kwargs["severity_overrides"] = {str(k): Severity.parse(v) for k, v in sev.items()}
             except ValueError as exc:

@@ -29,6 +29,7 @@ from safemigrations.lint.types import (
     rewrites_on_type_change,
     type_name_text,
 )
+from safemigrations.lint.volatility import is_volatile
 
 AT = enums.AlterTableType
 CT = enums.ConstrType
@@ -37,70 +38,6 @@ OT = enums.ObjectType
 AX = LockMode.ACCESS_EXCLUSIVE
 SUX = LockMode.SHARE_UPDATE_EXCLUSIVE
 SRX = LockMode.SHARE_ROW_EXCLUSIVE
-
-# Functions whose value changes per row: a DEFAULT calling one rewrites the table on ADD COLUMN.
-VOLATILE_FUNCTIONS = frozenset(
-    {
-        "random",
-        "random_normal",
-        "clock_timestamp",
-        "timeofday",
-        "gen_random_uuid",
-        "uuidv4",
-        "uuidv7",
-        "uuid_generate_v1",
-        "uuid_generate_v1mc",
-        "uuid_generate_v4",
-        "nextval",
-        "setval",
-        "txid_current",
-        "pg_current_xact_id",
-        "gen_random_bytes",
-    }
-)
-# Built-in functions that are immutable or stable: evaluated once for ADD COLUMN ... DEFAULT.
-NON_VOLATILE_FUNCTIONS = frozenset(
-    {
-        "now",
-        "statement_timestamp",
-        "transaction_timestamp",
-        "current_timestamp",
-        "current_date",
-        "localtimestamp",
-        "lower",
-        "upper",
-        "coalesce",
-        "nullif",
-        "greatest",
-        "least",
-        "length",
-        "concat",
-        "btrim",
-        "trim",
-        "to_jsonb",
-        "jsonb_build_object",
-        "jsonb_build_array",
-        "json_build_object",
-        "array",
-        "make_date",
-        "make_interval",
-        "date_trunc",
-        "timezone",
-        "abs",
-        "round",
-        "md5",
-        "current_setting",
-        "current_user",
-        "session_user",
-        "to_char",
-        "to_timestamp",
-        "to_date",
-        "replace",
-        "substring",
-        "left",
-        "right",
-    }
-)
 
 # ALTER TABLE ... SET (param) forms that take SHARE UPDATE EXCLUSIVE (others: ACCESS EXCLUSIVE).
 _SUX_RELOPTIONS = (
@@ -128,6 +65,7 @@ class Knowledge(Protocol):
 # Optional Knowledge methods (looked up with getattr, so older sources keep working):
 #   is_constrained_domain(type_name) -> bool
 #   foreign_key_target(table, constraint_name) -> str | None   (VALIDATE also locks that table)
+#   function_volatility(name) -> "immutable" | "stable" | "volatile" | None   (pg_proc)
 
 
 @dataclass
@@ -252,25 +190,6 @@ def walk(node: Any) -> Iterator[Any]:
             child = getattr(cur, name, None)
             if isinstance(child, ast.Node | tuple | list):
                 stack.append(child)
-
-
-def volatility(expr: Any) -> str:
-    """``"volatile"``, ``"unknown"`` (calls a function the linter does not know) or ``"stable"``.
-
-    ``now()``, ``statement_timestamp()``, ``CURRENT_TIMESTAMP`` and constants are evaluated once
-    for ``ADD COLUMN ... DEFAULT``, so they are not volatile here.
-    """
-    result = "stable"
-    for node in walk(expr):
-        if isinstance(node, ast.FuncCall):
-            name = func_name(node)
-            if name in VOLATILE_FUNCTIONS:
-                return "volatile"
-            if name not in NON_VOLATILE_FUNCTIONS:
-                result = "unknown"
-        elif isinstance(node, ast.SubLink):
-            result = "unknown"
-    return result
 
 
 def parse_one(sql: str) -> tuple[Any | None, str | None, int | None]:
@@ -419,7 +338,7 @@ class _Analyzer:
         for con in coldef.constraints or ():
             ct = con.contype
             if ct == CT.CONSTR_DEFAULT:
-                if volatility(con.raw_expr) == "volatile":
+                if is_volatile(con.raw_expr, self._function_volatility):
                     action.rewrites = True
                     action.detail = action.detail or "volatile_default"
             elif ct == CT.CONSTR_IDENTITY:
@@ -438,6 +357,19 @@ class _Analyzer:
                 action.referenced = ref
                 self.f.lock(ref, SRX)
         self.add(action)
+
+    def _not_null_index(self, table: str, con: Any) -> bool:
+        """True when the index of ``USING INDEX`` is known to cover only NOT NULL columns."""
+        columns = getattr(self.known, "index_columns", {}).get(con.indexname or "")
+        is_not_null = getattr(self.known, "is_not_null", None)
+        if not columns or is_not_null is None:
+            return False
+        return all(c and is_not_null(table, c) for c in columns)
+
+    def _function_volatility(self, name: str) -> str | None:
+        """A function's class from the knowledge source (a database's ``pg_proc``), if any."""
+        ask = getattr(self.known, "function_volatility", None)
+        return ask(name) if ask is not None else None
 
     def _fk_target(self, table: str, constraint: str) -> str | None:
         """The table a foreign key references, when the knowledge source can tell."""
@@ -514,6 +446,8 @@ class _Analyzer:
         elif ct in (CT.CONSTR_UNIQUE, CT.CONSTR_PRIMARY):
             kind = "add_unique" if ct == CT.CONSTR_UNIQUE else "add_primary_key"
             using = bool(con.indexname)
+            # PRIMARY KEY USING INDEX scans to set NOT NULL, unless the columns already are.
+            pk_scan = ct == CT.CONSTR_PRIMARY and not (using and self._not_null_index(table, con))
             self.add(
                 Action(
                     kind,
@@ -521,7 +455,7 @@ class _Analyzer:
                     AX,
                     node=con,
                     builds_index=not using,
-                    scans=not using or ct == CT.CONSTR_PRIMARY,
+                    scans=not using or pk_scan,
                     detail=name,
                     not_valid=using,
                 )

@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from safemigrations.db import catalog
+from safemigrations.db.lock_recorder import LockRecorder
 from safemigrations.db.server import Server
 from safemigrations.lint.locks import LockMode
 from safemigrations.lint.model import Statement
 from safemigrations.lint.sql import analyze
-from safemigrations.testing.locks import LockRecorder
 
 TABLE_KINDS = {"r", "p", "m"}
 # Table-level locks only: relation-extension, page and tuple locks say nothing about blocking.

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 from safemigrations.lint.config import LintConfig, LintConfigError, parse_pg_version
 from safemigrations.lint.model import Finding, Severity
@@ -101,6 +103,56 @@ def lint_config(
         raise CommandError(str(exc)) from None
 
 
+#: SQLSTATE ``insufficient_privilege``.
+_INSUFFICIENT_PRIVILEGE = "42501"
+
+
+def _cannot_create_database(exc: BaseException) -> bool:
+    """``CREATE DATABASE`` refused to a role without ``CREATEDB`` (possibly wrapped by Django)."""
+    while exc is not None:
+        if (
+            getattr(exc, "sqlstate", None) == _INSUFFICIENT_PRIVILEGE
+            and "create database" in str(exc).lower()
+        ):
+            return True
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return False
+
+
+def _role_of(database: str) -> str:
+    """The role the linter connects as: ``DATABASES[database]["USER"]``, else ``current_user``."""
+    user = connections[database].settings_dict.get("USER")
+    if user:
+        return str(user)
+    try:
+        with connections[database].cursor() as cursor:
+            cursor.execute("SELECT current_user")
+            row = cursor.fetchone()
+        return str(row[0]) if row else "(unknown)"
+    except Exception:  # the message still helps without the name
+        return "(the role of DATABASES[" + repr(database) + "])"
+
+
+@contextmanager
+def scratch_databases_allowed(database: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Turn "permission denied to create database" into a ``CommandError`` that names the role
+    and the two ways out, instead of a traceback: the linter replays migrations on a scratch
+    database it creates and drops."""
+    try:
+        yield
+    except Exception as exc:
+        if not _cannot_create_database(exc):
+            raise
+        role = _role_of(database)
+        raise CommandError(
+            f"The linter replays migrations on a scratch database it creates, and the database "
+            f"role {role!r} may not create databases (it has no CREATEDB). Either grant it "
+            f'(as a superuser: ALTER ROLE "{role}" CREATEDB;), or point safemigrations at a '
+            "server where it may create them: set SAFEMIGRATIONS['LINT_DATABASE_URL'] "
+            "(e.g. 'postgresql://user@ci-postgres:5432/postgres'). Nothing was linted."
+        ) from None
+
+
 def style_hook(command: BaseCommand) -> Style:
     """A ``style(role, text)`` for the text report, built on the command's ``self.style``
     (colored on a terminal, plain otherwise or with ``--no-color``)."""
@@ -144,7 +196,17 @@ def lint_written(
     importlib.invalidate_caches()  # the new files must be importable
     config = lint_config()
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    result = lint_migrations(keys, config=config, loader=loader)
+    gone = [key for key in keys if key not in loader.disk_migrations]
+    if gone:  # another makemigrations in the chain (django-migration-linter's) deleted them
+        command.stdout.write(
+            "--lint: not linted, no longer on disk: "
+            + ", ".join(f"{app}.{name}" for app, name in gone)
+        )
+        keys = [key for key in keys if key not in gone]
+        if not keys:
+            return
+    with scratch_databases_allowed(options.get("database") or DEFAULT_DB_ALIAS):
+        result = lint_migrations(keys, config=config, loader=loader)
     names = ", ".join(f"{app}.{name}" for app, name in keys)
     command.stdout.write(command.style.MIGRATE_HEADING(f"Linting {names}:"))
     text = render(result.findings, "text", style=style_hook(command))

@@ -119,16 +119,22 @@ def lock_text(f: Finding) -> str:
 
 
 def summary(findings: Sequence[Finding], *, fresh: int = 0, fresh_shown: bool = False) -> str:
-    """``3 findings: 1 error, 2 warnings`` (or ``No findings.``), and how many findings were
-    about tables created in the same migration (``fresh``): left out, or shown as info."""
+    """``3 findings: 1 error, 2 warnings`` (or ``No findings.``); notes (``info``) are counted
+    apart, since they are advice that never fails a run by default: ``1 finding: 1 warning;
+    2 notes (info)``. ``fresh`` findings (about tables created in the same migration) are
+    counted too: left out, or shown as info."""
     if not findings:
-        text = "No findings."
-    else:
-        counts = {s: sum(1 for f in findings if f.severity == s) for s in Severity}
-        parts = [f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n]
-        total = len(findings)
-        text = f"{total} finding{'s' if total != 1 else ''}: {', '.join(parts)}"
-    return text + fresh_note(fresh, shown=fresh_shown)
+        return "No findings." + fresh_note(fresh, shown=fresh_shown)
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in Severity}
+    notes = counts.pop(Severity.INFO, 0)
+    parts = [f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n]
+    total = len(findings) - notes
+    head = f"{total} finding{'s' if total != 1 else ''}" if total else "No findings"
+    if parts:
+        head += ": " + ", ".join(parts)
+    if notes:
+        head += f"; {notes} note{'s' if notes != 1 else ''} (info)"
+    return head + fresh_note(fresh, shown=fresh_shown)
 
 
 def fresh_note(fresh: int, *, shown: bool = False) -> str:

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
+
+from pglast import ast
 
 from safemigrations.lint.model import Severity
 from safemigrations.lint.rules.base import Hit, LintContext, Rule
 from safemigrations.lint.sql import CT, StatementFacts
+
+
+def is_null_constant(expr: Any) -> bool:
+    """True for ``NULL`` and ``NULL::type`` (a default that fills rows with NULL)."""
+    while isinstance(expr, ast.TypeCast):
+        expr = expr.arg
+    return isinstance(expr, ast.A_Const) and bool(expr.isnull)
 
 
 class AddColumnNotNullWithoutDefault(Rule):
@@ -34,13 +44,20 @@ class AddColumnNotNullWithoutDefault(Rule):
     )
     unsafe_example = 'ALTER TABLE "shop_book" ADD COLUMN "qty" integer NOT NULL;'
     safe_example = 'ALTER TABLE "shop_book" ADD COLUMN "qty" integer DEFAULT 0 NOT NULL;'
+    # ``DEFAULT NULL NOT NULL`` (a DEFAULT clause that fills nothing) is the same failure.
 
     def check(self, stmt: StatementFacts, ctx: LintContext) -> Iterable[Hit]:
-        """Flag NOT NULL columns without default/identity/generation on existing tables."""
+        """Flag NOT NULL columns without default/identity/generation on existing tables
+        (``DEFAULT NULL`` counts as no default)."""
         for action in stmt.actions_of("add_column"):
             if ctx.is_new_table(action.table) or action.detail == "serial":
                 continue
-            types = {c.contype for c in action.node.constraints or ()}
+            # ``DEFAULT NULL`` is no default at all: existing rows still get NULL.
+            types = {
+                c.contype
+                for c in action.node.constraints or ()
+                if not (c.contype == CT.CONSTR_DEFAULT and is_null_constant(c.raw_expr))
+            }
             not_null = CT.CONSTR_NOTNULL in types or CT.CONSTR_PRIMARY in types
             filled = types & {CT.CONSTR_DEFAULT, CT.CONSTR_IDENTITY, CT.CONSTR_GENERATED}
             if not_null and not filled:

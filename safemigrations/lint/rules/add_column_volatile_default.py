@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from safemigrations.lint.model import Severity
 from safemigrations.lint.rules.base import Hit, LintContext, Rule
-from safemigrations.lint.sql import CT, StatementFacts, volatility
+from safemigrations.lint.sql import CT, StatementFacts
+from safemigrations.lint.volatility import volatility
 
 
 class AddColumnVolatileDefault(Rule):
@@ -17,14 +19,17 @@ class AddColumnVolatileDefault(Rule):
     severity = Severity.ERROR
     title = "Column added with a volatile default"
     message = (
-        "ADD COLUMN {column} with {kind} default {default} rewrites {table} under ACCESS EXCLUSIVE"
+        "ADD COLUMN {column} with {kind} default {default} {effect} {table} under ACCESS EXCLUSIVE"
     )
     why = (
-        "Since PostgreSQL 11 a constant or stable default (`0`, `''`, `now()`, "
+        "Since PostgreSQL 11 a constant, immutable or stable default (`0`, `''`, `pi()`, `now()`, "
         "`statement_timestamp()`) is stored once in the catalog: no rewrite. A volatile default "
         "(`gen_random_uuid()`, `random()`, `clock_timestamp()`, `nextval()`) must be computed "
         "for each row, so the table and all its indexes are rewritten while holding ACCESS "
-        "EXCLUSIVE: no reads, no writes, for minutes on a large table."
+        "EXCLUSIVE: no reads, no writes, for minutes on a large table. The volatility comes from "
+        "PostgreSQL's `pg_proc.provolatile` (a database's own when one is at hand, else a "
+        "built-in table of PostgreSQL's functions); a function it does not know (your own, an "
+        "extension's) is reported as possibly volatile, with a warning."
     )
     fix = (
         "Add the column nullable without the default, set the default for new rows, back-fill "
@@ -51,16 +56,16 @@ class AddColumnVolatileDefault(Rule):
             for con in action.node.constraints or ():
                 if con.contype != CT.CONSTR_DEFAULT:
                     continue
-                kind = volatility(con.raw_expr)
-                if kind == "stable":
+                kind = volatility(con.raw_expr, ctx.function_volatility)
+                if kind in ("immutable", "stable"):
                     continue
-                default = _default_text(stmt.sql)
                 yield Hit(
                     params={
                         "column": action.column,
                         "table": action.table,
                         "kind": "a volatile" if kind == "volatile" else "a possibly volatile",
-                        "default": default,
+                        "default": expression_text(con.raw_expr),
+                        "effect": "rewrites" if kind == "volatile" else "may rewrite",
                     },
                     severity=None if kind == "volatile" else Severity.WARNING,
                     tables=[action.table],
@@ -68,10 +73,11 @@ class AddColumnVolatileDefault(Rule):
                 )
 
 
-def _default_text(sql: str) -> str:
-    upper = sql.upper()
-    at = upper.find("DEFAULT")
-    if at < 0:
-        return ""
-    words = sql[at + len("DEFAULT") :].split()
-    return " ".join(words[:2]).rstrip(",;")
+def expression_text(expr: Any) -> str:
+    """The default expression as SQL, printed from the parse tree (never cut out of the text)."""
+    from pglast.stream import RawStream
+
+    try:
+        return str(RawStream()(expr))
+    except Exception:
+        return "(expression)"

@@ -93,6 +93,10 @@ class LintContext:
     enum_values_in_transaction: set[str] = field(default_factory=set)
     # Index name -> table, for indexes created earlier in the input.
     index_tables: dict[str, str] = field(default_factory=dict)
+    # Index name -> its key columns ("" for an expression), for indexes created earlier.
+    index_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # (table, column) pairs known to be NOT NULL (declared, or SET NOT NULL earlier).
+    not_null_columns: set[tuple[str, str]] = field(default_factory=set)
     # (table, constraint name) -> referenced table, for foreign keys added earlier in the input.
     foreign_keys: dict[tuple[str, str], str] = field(default_factory=dict)
     lock_timeout_set: bool = False
@@ -182,6 +186,12 @@ class LintContext:
             found = ask(table, constraint) if ask is not None else None
         return found
 
+    def function_volatility(self, name: str) -> str | None:
+        """A function's volatility from the caller's database (``pg_proc``) when one is at hand;
+        None otherwise (the built-in table of :mod:`safemigrations.lint.volatility` answers)."""
+        found = self.ask_schema("function_volatility", None, name)
+        return str(found) if found is not None else None
+
     def ask_schema(self, question: str, default: Any, *args: Any) -> Any:
         """An optional question to the caller's schema knowledge (``foreign_keys``,
         ``indexes``, ``checks_on``): the Django side answers from the scratch catalog, plain SQL
@@ -191,6 +201,12 @@ class LintContext:
             return ask(question, default, *args)
         method = getattr(self.schema, question, None)
         return method(*args) if method is not None else default
+
+    def is_not_null(self, table: str, column: str) -> bool:
+        """True when the column is known NOT NULL, or a validated ``CHECK (col IS NOT NULL)``
+        covers it (PostgreSQL 12+ then sets NOT NULL without a scan)."""
+        key = (_short(table), column)
+        return key in self.not_null_columns or key in self.not_null_checks
 
     def is_partitioned(self, table: str) -> bool:
         """True for tables created with ``PARTITION BY`` earlier in the input."""
@@ -244,6 +260,8 @@ class Rule:
     max_pg_version: ClassVar[int | None] = None
     # True for rules the Django side evaluates (they need a migration, not SQL text).
     migration_level: ClassVar[bool] = False
+    # True for rules the ``safemigrations lint`` command reports about files (not statements).
+    command_level: ClassVar[bool] = False
 
     def applies_to(self, pg_version: int) -> bool:
         """Whether the rule is meaningful on this PostgreSQL major version."""

@@ -85,7 +85,9 @@ class ForeignKeyWithoutIndex(Rule):
         "held, and ON DELETE CASCADE / SET NULL actions scan the same way. Partial and INVALID "
         "indexes do not count. Reported when the input adds such a foreign key, or drops the "
         "last index that served one (the Django side reads existing indexes and foreign keys "
-        "from the catalog; for plain SQL only the file's own statements are known)."
+        "from the catalog; for plain SQL only the statements of the files and of a `--schema` "
+        "baseline are known, so a key on a column they did not create is judged only when the "
+        "baseline says which indexes exist)."
     )
     fix = (
         "Keep `db_index=True` (Django's default) on the `ForeignKey`, or add the index without "
@@ -99,6 +101,7 @@ class ForeignKeyWithoutIndex(Rule):
         "In SQL: `CREATE INDEX CONCURRENTLY … (author_id)` outside a transaction block."
     )
     unsafe_example = (
+        'ALTER TABLE "shop_book" ADD COLUMN "author_id" bigint NULL;\n'
         'ALTER TABLE "shop_book" ADD CONSTRAINT "book_author_fk" FOREIGN KEY ("author_id") '
         'REFERENCES "shop_author" ("id") NOT VALID;'
     )
@@ -137,8 +140,12 @@ class ForeignKeyWithoutIndex(Rule):
         seen: _Seen | None = ctx.rule_memory.get(self.id)
         if seen is None:
             return
+        # Plain SQL without a catalog or --schema baseline cannot see the indexes that existed
+        # before: only keys on columns the input itself added are judged there.
+        known_before = ctx.ask_schema("indexes", None)
+        knows_indexes = known_before is not None
         before, existing = seen.follow(
-            list(ctx.ask_schema("indexes", [])), list(ctx.ask_schema("foreign_keys", []))
+            list(known_before or []), list(ctx.ask_schema("foreign_keys", []))
         )
         after = [i for i in before if i.name not in seen.dropped] + seen.created
         candidates: list[tuple[ForeignKeyInfo, Statement | None]] = [
@@ -156,7 +163,7 @@ class ForeignKeyWithoutIndex(Rule):
             if lost:
                 judged.add(key)
                 yield self._hit(fk, seen.dropped[lost[0].name], f"loses its index {lost[0].name}")
-            elif added_by is not None:
+            elif added_by is not None and (knows_indexes or _added_here(ctx, fk)):
                 judged.add(key)
                 yield self._hit(fk, added_by, "has no index")
 
@@ -172,3 +179,8 @@ class ForeignKeyWithoutIndex(Rule):
             statement=statement,
             tables=[fk.table, fk.referenced],
         )
+
+
+def _added_here(ctx: LintContext, fk: ForeignKeyInfo) -> bool:
+    """True when the input created the key's columns (so no earlier index can cover them)."""
+    return bool(fk.columns) and all(ctx.learned.column_type(fk.table, c) for c in fk.columns)

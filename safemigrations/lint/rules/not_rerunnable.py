@@ -41,7 +41,8 @@ class NotRerunnable(Rule):
 
     id = "SM966"
     name = "statement-not-rerunnable"
-    severity = Severity.WARNING
+    # Re-runnability is advice, not a hazard to traffic: a note that never fails a run by default.
+    severity = Severity.INFO
     title = "Statement that fails when an interrupted migration is run again"
     message = (
         "{what}: it commits before the statements after it, so if one of them fails, "
@@ -54,7 +55,8 @@ class NotRerunnable(Rule):
         '`ADD COLUMN`/`CREATE` fail with "already exists", `DROP` with "does not exist", an '
         "unnamed index or constraint is added twice. The migration cannot finish without "
         "someone repairing the database by hand. Concurrent index builds are reported by "
-        "`SM103`; safemigrations' own operations check the catalog and resume by themselves."
+        "`SM103`; safemigrations' own operations check the catalog and resume by themselves. "
+        "This is advice about re-running, not a hazard to traffic, hence a note."
     )
     fix = (
         "Use the safemigrations operations (`AddIndexConcurrently`, `AddConstraintNotValid`, "

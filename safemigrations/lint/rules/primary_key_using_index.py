@@ -34,8 +34,12 @@ class PrimaryKeyUsingIndex(Rule):
     )
 
     def check(self, stmt: StatementFacts, ctx: LintContext) -> Iterable[Hit]:
-        """Flag PRIMARY KEY USING INDEX on existing tables."""
+        """Flag PRIMARY KEY USING INDEX on existing tables, unless the index was created earlier
+        in the input over columns known to be NOT NULL."""
         for action in stmt.actions_of("add_primary_key"):
             if action.builds_index or ctx.is_new_table(action.table):
+                continue
+            columns = ctx.index_columns.get(getattr(action.node, "indexname", None) or "")
+            if columns and all(c and ctx.is_not_null(action.table, c) for c in columns):
                 continue
             yield Hit(params={"table": action.table}, tables=[action.table])

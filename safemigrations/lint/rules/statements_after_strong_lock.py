@@ -51,10 +51,13 @@ class StatementsAfterStrongLock(Rule):
     )
 
     def check(self, stmt: StatementFacts, ctx: LintContext) -> Iterable[Hit]:
-        """Flag slow work, or new strong locks on other tables, after an ACCESS EXCLUSIVE lock in
-        the same transaction (weaker held locks let reads go on: see the README's "left out")."""
+        """Flag slow work, or new strong locks on other tables, after a strong lock in the same transaction."""
+        if not stmt.in_transaction:
+            return
+        # Only ACCESS EXCLUSIVE stops traffic; a SHARE ROW EXCLUSIVE (a foreign key to a table,
+        # as Django's many-to-many tables take) lets reads and row locks through.
         strong = [h for h in ctx.held_locks if LockMode.parse(h.mode) >= LockMode.ACCESS_EXCLUSIVE]
-        if not stmt.in_transaction or not strong:
+        if not strong:
             return
         held = strong[0]
         doing = _slow_work(stmt, ctx)
@@ -111,4 +114,14 @@ def _slow_work(stmt: StatementFacts, ctx: LintContext) -> str | None:
         return f"changes rows of {dml[0].table}"
     if stmt.kind == "DoStmt":
         return "runs a DO block"
+    if stmt.kind == "SelectStmt":
+        read = old({t for t in stmt.locks if not _is_catalog(t)})
+        if read:
+            return f"reads {', '.join(read)} (a query runs as long as its scan)"
     return None
+
+
+def _is_catalog(table: str) -> bool:
+    """System catalogs and views (``pg_class``, ``information_schema.columns``): quick reads."""
+    schema, _, name = table.rpartition(".")
+    return schema in ("pg_catalog", "information_schema") or name.startswith("pg_")

@@ -3,6 +3,9 @@
 Each selected migration is applied on a scratch database at the state before it (a cached
 template database makes repeated runs cheap), the statements it really executes are collected
 with their transaction boundaries, and the SQL rules and the Django-level rules judge them.
+
+The same command is always available as ``safelintmigrations``, for projects where another app
+(django-migration-linter) owns ``lintmigrations``.
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ from safemigrations.lint.report import FORMATS, render
 from safemigrations.lint.report.text import fresh_note, summary
 from safemigrations.lint.tablesize import counts
 from safemigrations.lint.trace import MigrationTracer, render_trace
+from safemigrations.management.checks import lintmigrations_note
 from safemigrations.management.lint_support import (
     add_judgement_options,
     fail_if_needed,
     lint_config,
+    scratch_databases_allowed,
     style_hook,
     table_stats_from,
 )
@@ -37,6 +42,20 @@ class Command(BaseCommand):
         "Lint the SQL that migrations really run (replayed on a scratch database): locks, "
         "rewrites, scans, failures, and Django-level hazards."
     )
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        """Django's parser; its errors also say which app's ``lintmigrations`` this is when
+        another app has one too (options of the other linter are refused here)."""
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        note = lintmigrations_note()
+        if note is not None:
+            error = parser.error
+
+            def error_with_note(message: str) -> Any:
+                return error(f"{message}\n{note}")
+
+            parser.error = error_with_note  # type: ignore[method-assign]
+        return parser
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("app_label", nargs="?", help="Only this app.")
@@ -65,7 +84,7 @@ class Command(BaseCommand):
             action="store_true",
             help="Also report the locks each statement really took (read from pg_locks).",
         )
-        parser.add_argument("--fail-on", choices=["error", "warning"], default=None)
+        parser.add_argument("--fail-on", choices=["error", "warning", "info"], default=None)
         parser.add_argument(
             "--database",
             default=DEFAULT_DB_ALIAS,
@@ -91,15 +110,16 @@ class Command(BaseCommand):
         if options["trace"]:
             server, _ = scratch_server(options["database"])
             observer = MigrationTracer(server, config.target_pg_version or 14)
-        result = lint_migrations(
-            keys,
-            config=config,
-            database=options["database"],
-            use_cache=not options["no_cache"],
-            observer=observer,
-            loader=loader,
-            table_stats=table_stats,
-        )
+        with scratch_databases_allowed(options["database"]):
+            result = lint_migrations(
+                keys,
+                config=config,
+                database=options["database"],
+                use_cache=not options["no_cache"],
+                observer=observer,
+                loader=loader,
+                table_stats=table_stats,
+            )
         self.report(result, options, config)
         fail_if_needed(result.findings, config)
 

@@ -6,21 +6,35 @@ PostgreSQL every statement runs under ``lock_timeout``; a statement outside a tr
 retried alone, an atomic migration is run again whole (see :mod:`safemigrations.lockwaits`).
 ``--lock-timeout 0`` or ``SAFEMIGRATIONS["MIGRATE_LOCK_WAITS"] = False`` turns this off; the
 operations of safemigrations keep their own bounded waits either way.
+
+Listed anywhere in ``INSTALLED_APPS``: when another app also has a ``migrate``, this command runs
+that one with :class:`SafeMigrateMixin` on top (see :mod:`safemigrations.management.compose`).
+A project's own command can also inherit the mixin::
+
+    from django.core.management.commands.migrate import Command as MigrateCommand
+    from safemigrations.management.commands.migrate import SafeMigrateMixin
+
+    class Command(SafeMigrateMixin, MigrateCommand):
+        ...
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.management.base import CommandError, CommandParser, OutputWrapper
 from django.core.management.commands import migrate as django_migrate
 from django.db import connections
+from django.db.migrations.autodetector import MigrationAutodetector
 
 from safemigrations import conf
-from safemigrations.autodetector import SafeMigrationAutodetector
 from safemigrations.db.locks import LockPolicy, LockRetriesExhausted
 from safemigrations.lockwaits import bounded_lock_waits, retrying_executor_class
+from safemigrations.management.compose import (
+    DelegatingCommand,
+    MakemigrationsAutodetectorAttribute,
+)
 from safemigrations.operations.base import NonAtomicMigrationRequired
 
 
@@ -36,19 +50,30 @@ class _CommandOutput(logging.Handler):
         self.stream.write("\n" + self.style.WARNING(self.format(record)))
 
 
-class Command(django_migrate.Command):
-    """Django's ``migrate``, with every statement's lock wait bounded and retried."""
+class SafeMigrateMixin:
+    """What safemigrations adds to a ``migrate`` command: every statement's lock wait bounded
+    and retried (``--lock-timeout``, ``--lock-retries``).
 
-    #: Django checks that ``migrate`` and ``makemigrations`` use the same autodetector.
-    autodetector = SafeMigrationAutodetector
+    Put it before Django's (or your) ``migrate`` ``Command`` in the bases.
+    """
+
+    stdout: OutputWrapper
+    stderr: OutputWrapper
+    style: Any
 
     help = django_migrate.Command.help + (
         " Every statement waits at most --lock-timeout seconds for a lock and is retried up to "
         "--lock-retries times (an atomic migration is retried whole)."
     )
 
+    #: The ``makemigrations`` command's, whichever app owns it (``commands.E001``).
+    if TYPE_CHECKING:  # what Django's command declares; computed when read (a descriptor)
+        autodetector: ClassVar[type[MigrationAutodetector]]
+    else:
+        autodetector = MakemigrationsAutodetectorAttribute()
+
     def add_arguments(self, parser: CommandParser) -> None:
-        super().add_arguments(parser)
+        super().add_arguments(parser)  # type: ignore[misc]
         parser.add_argument(
             "--lock-timeout",
             type=float,
@@ -78,7 +103,7 @@ class Command(django_migrate.Command):
         stdout_token = conf.migrate_stdout.set(self.stdout)
         try:
             if not enabled:
-                super().handle(*args, **options)
+                super().handle(*args, **options)  # type: ignore[misc]
                 return
             policy = LockPolicy.from_settings(lock_timeout=timeout, retries=retries)
             self._handle_bounded(policy, *args, **options)
@@ -106,8 +131,16 @@ class Command(django_migrate.Command):
                 # Django's command builds its executor from this module global; swap in the
                 # retrying one for the duration of this call.
                 module.MigrationExecutor = retrying_executor_class(waits)
-                super().handle(*args, **options)
+                super().handle(*args, **options)  # type: ignore[misc]
         finally:
             module.MigrationExecutor = original_executor
             if handler is not None:
                 logger.removeHandler(handler)
+
+
+class Command(DelegatingCommand, SafeMigrateMixin, django_migrate.Command):
+    """Django's ``migrate`` (or the next app's) with :class:`SafeMigrateMixin`."""
+
+    command_name = "migrate"
+    safe_mixin = SafeMigrateMixin
+    django_command = django_migrate.Command

@@ -8,13 +8,17 @@
   database at the state before the migration, so no ``(no-op)`` where an index or constraint is
   really dropped, and ``BEGIN``/``COMMIT`` where transactions really are), each statement
   followed by its findings. Exit status 1 when a finding reaches ``fail_on``.
+
+Listed anywhere in ``INSTALLED_APPS``: when another app also has a ``sqlmigrate``, this command
+runs that one with :class:`SafeSqlmigrateMixin` on top (see
+:mod:`safemigrations.management.compose`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser, OutputWrapper
 from django.core.management.commands.sqlmigrate import Command as DjangoSqlmigrateCommand
 from django.db import NotSupportedError, connections
 from django.db.migrations.loader import MigrationLoader
@@ -25,21 +29,31 @@ from safemigrations.lint.model import Finding, Statement
 from safemigrations.lint.project import lint_migrations
 from safemigrations.lint.report.text import fresh_note
 from safemigrations.lint.tablesize import size_text
+from safemigrations.management.compose import DelegatingCommand
 from safemigrations.management.lint_support import (
     add_judgement_options,
     fail_if_needed,
     lint_config,
+    scratch_databases_allowed,
     table_stats_from,
 )
 
 
-class Command(DjangoSqlmigrateCommand):
-    """Django's ``sqlmigrate`` plus ``--lint``."""
+class SafeSqlmigrateMixin:
+    """What safemigrations adds to a ``sqlmigrate`` command: ``--lint``, and the SQL of a
+    migration Django refuses to show (a concurrent operation in an atomic migration).
+
+    Put it before Django's (or your) ``sqlmigrate`` ``Command`` in the bases.
+    """
+
+    stdout: OutputWrapper
+    style: Any
+    output_transaction: bool
 
     help = DjangoSqlmigrateCommand.help + " With --lint: the SQL migrate really runs, linted."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        super().add_arguments(parser)
+        super().add_arguments(parser)  # type: ignore[misc]
         parser.add_argument(
             "--lint",
             action="store_true",
@@ -47,7 +61,7 @@ class Command(DjangoSqlmigrateCommand):
             "with the linter's findings under each statement.",
         )
         parser.add_argument("--target-pg-version", metavar="N", default=None)
-        parser.add_argument("--fail-on", choices=["error", "warning"], default=None)
+        parser.add_argument("--fail-on", choices=["error", "warning", "info"], default=None)
         add_judgement_options(parser)
 
     def handle(self, *args: Any, **options: Any) -> str | None:
@@ -58,7 +72,8 @@ class Command(DjangoSqlmigrateCommand):
             self.lint(options)
             return None
         try:
-            return super().handle(*args, **options)
+            result: str | None = super().handle(*args, **options)  # type: ignore[misc]
+            return result
         except NotSupportedError as exc:
             return self.without_transaction(exc, options)
 
@@ -95,13 +110,14 @@ class Command(DjangoSqlmigrateCommand):
         key = targets.by_name(loader, options["app_label"], options["migration_name"])
         if key not in loader.graph.nodes:
             raise CommandError(replaced_by_squash(loader, key))
-        result = lint_migrations(
-            [key],
-            config=config,
-            database=options["database"],
-            loader=loader,
-            table_stats=table_stats,
-        )
+        with scratch_databases_allowed(options["database"]):
+            result = lint_migrations(
+                [key],
+                config=config,
+                database=options["database"],
+                loader=loader,
+                table_stats=table_stats,
+            )
         assert result.collection is not None
         for collected in result.collection.migrations:
             self.write_linted(collected, result.by_migration.get(collected.key, []))
@@ -166,6 +182,14 @@ class Command(DjangoSqlmigrateCommand):
             if f.fix:
                 first = f.fix.strip().splitlines()[0]
                 self.stdout.write(f"--     fix: {first}")
+
+
+class Command(DelegatingCommand, SafeSqlmigrateMixin, DjangoSqlmigrateCommand):
+    """Django's ``sqlmigrate`` (or the next app's) with :class:`SafeSqlmigrateMixin`."""
+
+    command_name = "sqlmigrate"
+    safe_mixin = SafeSqlmigrateMixin
+    django_command = DjangoSqlmigrateCommand
 
 
 def _take(

@@ -1,0 +1,3 @@
+-- RemoveIndex rewritten
+-- expect: clean
+DROP INDEX CONCURRENTLY IF EXISTS "book_title_idx";

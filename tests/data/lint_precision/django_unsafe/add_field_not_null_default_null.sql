@@ -1,0 +1,5 @@
+-- ADD COLUMN NOT NULL whose DEFAULT clause fills NULL
+-- expect: SM302
+BEGIN;
+ALTER TABLE "app_book" ADD COLUMN "rank" integer DEFAULT NULL NOT NULL;
+COMMIT;

@@ -1,0 +1,5 @@
+-- RenameField
+-- expect: SM601
+BEGIN;
+ALTER TABLE "app_book" RENAME COLUMN "title" TO "name";
+COMMIT;

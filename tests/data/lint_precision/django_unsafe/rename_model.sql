@@ -1,0 +1,5 @@
+-- RenameModel
+-- expect: SM602
+BEGIN;
+ALTER TABLE "app_book" RENAME TO "app_volume";
+COMMIT;

@@ -1,0 +1,5 @@
+-- RunSQL TRUNCATE
+-- expect: SM605
+BEGIN;
+TRUNCATE "app_cache";
+COMMIT;

@@ -1,0 +1,3 @@
+-- RunSQL VACUUM FULL
+-- expect: SM701
+VACUUM FULL "app_book";

@@ -1,0 +1,4 @@
+-- expect: clean
+BEGIN;
+ALTER TABLE "app_add_nullable_a" ADD COLUMN "new" integer NULL;
+COMMIT;

@@ -1,0 +1,3 @@
+-- CREATE INDEX blocks writes
+-- expect: SM101
+create table books (id integer generated always as identity primary key, title text);

@@ -1,0 +1,1 @@
+create index books_title_idx on books (title);

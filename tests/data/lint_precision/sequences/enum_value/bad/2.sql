@@ -1,0 +1,2 @@
+alter type book_kind add value 'essay';
+select 'essay'::book_kind;

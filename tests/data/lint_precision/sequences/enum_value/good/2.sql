@@ -1,0 +1,1 @@
+alter type book_kind add value 'essay';

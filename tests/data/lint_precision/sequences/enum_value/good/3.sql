@@ -1,0 +1,1 @@
+select 'essay'::book_kind;

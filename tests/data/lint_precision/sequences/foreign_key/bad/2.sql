@@ -1,0 +1,1 @@
+create table books (id integer generated always as identity primary key, author_id integer);

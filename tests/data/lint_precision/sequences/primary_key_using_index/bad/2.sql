@@ -1,0 +1,1 @@
+create unique index concurrently books_pkey_idx on books (id);

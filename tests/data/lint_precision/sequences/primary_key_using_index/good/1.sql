@@ -1,0 +1,2 @@
+-- id is NOT NULL since the first file
+create table books (id integer not null, title text);

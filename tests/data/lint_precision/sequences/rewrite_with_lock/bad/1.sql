@@ -1,0 +1,3 @@
+-- a serial column rewrites the table
+-- expect: SM304
+create table books (id integer generated always as identity primary key, title text);

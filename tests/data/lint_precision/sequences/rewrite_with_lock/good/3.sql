@@ -1,0 +1,1 @@
+create sequence books_number_seq owned by books.number;

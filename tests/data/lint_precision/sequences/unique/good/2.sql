@@ -1,0 +1,1 @@
+create unique index concurrently books_title_unique_idx on books (title);
