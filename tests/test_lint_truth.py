@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from io import StringIO
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -315,7 +316,7 @@ def test_truncated_constraint_name_stays() -> None:
     assert "66 bytes" in hit.message
 
 
-def test_config_keys_for_fresh_and_table_size() -> None:
+def test_config_keys_for_fresh_and_table_size(tmp_path: Path) -> None:
     config = LintConfig.from_dict(
         {
             "include-fresh": True,
@@ -330,6 +331,15 @@ def test_config_keys_for_fresh_and_table_size() -> None:
     assert config.small_table_bytes == 20 * 1024**2
     assert config.large_table_rows == 2_000_000
     assert config.large_table_bytes == 2 * 1024**3
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(
+        "[tool.safemigrations]\ninclude_fresh = true\nlarge_table_rows = 5_000_000\n"
+        'small_table_bytes = "1 MB"\n'
+    )
+    from_file = LintConfig.from_pyproject(pyproject)
+    assert from_file.include_fresh is True
+    assert from_file.large_table_rows == 5_000_000
+    assert from_file.small_table_bytes == 1024**2
     with pytest.raises(ValueError, match=r"small_table_bytes must be a number like"):
         LintConfig.from_dict({"small_table_bytes": "lots"})
     with pytest.raises(ValueError, match="include_fresh must be true or false"):
