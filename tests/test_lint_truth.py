@@ -438,3 +438,39 @@ def test_sqlmigrate_lint_keeps_multi_line_messages_inside_comments() -> None:
     lines = out.getvalue().splitlines()
     assert len(lines) == 3
     assert all(line.startswith("--") for line in lines), lines
+
+
+def test_fk_index_follows_renames_of_an_m2m_table_and_its_column() -> None:
+    """django-cms 0032: RenameModel("Title", "PageContent") renames the auto-created M2M table
+    and its column and re-adds the foreign key; the index (old name) moved with them."""
+    from safemigrations.lint.snapshot import CatalogSchema, ForeignKeyInfo, IndexInfo, Snapshot
+
+    snapshot = Snapshot(
+        columns={"cms_title_placeholders": {"id": "integer", "title_id": "integer"}},
+        indexes=[
+            IndexInfo(
+                "cms_title_placeholders_title_id_02f9", "cms_title_placeholders", ("title_id",)
+            )
+        ],
+        foreign_keys=[
+            ForeignKeyInfo(
+                "cms_title_fk", "cms_title_placeholders", ("title_id",), "cms_title", ("id",)
+            )
+        ],
+    )
+    sql = (
+        "SET lock_timeout = '1s';\n"
+        'ALTER TABLE "cms_title" RENAME TO "cms_pagecontent";\n'
+        'ALTER TABLE "cms_title_placeholders" RENAME TO "cms_pagecontent_placeholders";\n'
+        'ALTER TABLE "cms_pagecontent_placeholders" DROP CONSTRAINT "cms_title_fk";\n'
+        'ALTER TABLE "cms_pagecontent_placeholders" RENAME COLUMN "title_id" TO "pagecontent_id";\n'
+        'ALTER TABLE "cms_pagecontent_placeholders" ADD CONSTRAINT "cms_pagecontent_fk" '
+        'FOREIGN KEY ("pagecontent_id") REFERENCES "cms_pagecontent" ("id") NOT VALID;\n'
+    )
+    schema = CatalogSchema.from_snapshot(snapshot)
+    assert "SM213" not in rules(sql, schema=schema)
+    # Without the index the re-added key is reported: the rule still judges it.
+    bare = CatalogSchema.from_snapshot(
+        Snapshot(columns=snapshot.columns, foreign_keys=snapshot.foreign_keys)
+    )
+    assert "SM213" in rules(sql, schema=bare)
