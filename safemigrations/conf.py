@@ -3,13 +3,18 @@
 =====================  =======  ==========================================================
 key                    default  meaning
 =====================  =======  ==========================================================
-LOCK_TIMEOUT           3.0      seconds a brief lock may be waited for (``lock_timeout``)
-LOCK_RETRIES           5        retries after a lock wait timed out (then the step fails)
-RETRY_BACKOFF          0.5      seconds before the first retry, doubled on each retry
-RETRY_MAX_BACKOFF      10.0     ceiling of the wait between two retries
+LOCK_TIMEOUT           0.1      seconds the first attempt may wait for a lock (``lock_timeout``)
+LOCK_TIMEOUT_MAX       0.5      longest wait of a later attempt (the timeout grows 1.5x per attempt)
+LOCK_RETRIES           30       retries after a failed lock wait (then the step fails)
+LOCK_WAIT_TOTAL        60.0     seconds after which a step stops retrying (sleeps included)
+RETRY_BACKOFF          0.2      seconds before the first retry, doubled on each retry
+RETRY_MAX_BACKOFF      5.0      ceiling of the pause between two retries
+RETRY_JITTER           0.5      fraction of each pause taken off at random (0: none)
 SAFE_MAKEMIGRATIONS    None     makemigrations writes safe operations (None: on for PostgreSQL)
 MIGRATE_LOCK_WAITS     True     ``migrate`` bounds and retries the lock waits of every statement
 PROGRESS_INTERVAL      10.0     seconds between progress lines of a long step (not a terminal)
+MIGRATE_LOCK           True     ``migrate`` runs one at a time per database (advisory lock)
+MIGRATE_LOCK_WAIT      600.0    seconds ``migrate`` waits for another one (0: fail at once)
 =====================  =======  ==========================================================
 """
 
@@ -22,13 +27,18 @@ from typing import Any, TextIO
 from django.conf import settings
 
 DEFAULTS: dict[str, Any] = {
-    "LOCK_TIMEOUT": 3.0,
-    "LOCK_RETRIES": 5,
-    "RETRY_BACKOFF": 0.5,
-    "RETRY_MAX_BACKOFF": 10.0,
+    "LOCK_TIMEOUT": 0.1,
+    "LOCK_TIMEOUT_MAX": 0.5,
+    "LOCK_RETRIES": 30,
+    "LOCK_WAIT_TOTAL": 60.0,
+    "RETRY_BACKOFF": 0.2,
+    "RETRY_MAX_BACKOFF": 5.0,
+    "RETRY_JITTER": 0.5,
     "SAFE_MAKEMIGRATIONS": None,
     "MIGRATE_LOCK_WAITS": True,
     "PROGRESS_INTERVAL": 10.0,
+    "MIGRATE_LOCK": True,
+    "MIGRATE_LOCK_WAIT": 600.0,
 }
 
 #: Verbosity of the running ``migrate`` command; progress output stays quiet at 0.

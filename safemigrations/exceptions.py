@@ -11,3 +11,15 @@ from __future__ import annotations
 
 class SafeMigrationsError(Exception):
     """Base class of the errors safemigrations raises."""
+
+
+class SquashError(SafeMigrationsError):
+    """A squash cannot be written as asked; the message says why and what to do instead."""
+
+
+class SquashCycleError(SquashError):
+    """The squashed migration would close a dependency cycle with another app."""
+
+
+class SquashNotEquivalent(SquashError):
+    """The squashed migrations do not build the schema or state the originals build."""

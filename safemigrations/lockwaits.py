@@ -1,32 +1,26 @@
-"""Bounded lock waits for every statement ``migrate`` runs, Django's own operations included.
+"""``migrate``'s side of bounded lock waits: every statement, Django's own operations included.
 
 A migration statement that waits for a lock (an ``ALTER TABLE`` behind a long transaction) makes
-every later query on that table wait behind it: an outage caused by a one-line migration. Here
-every statement of the migration connection runs under ``lock_timeout``, through Django's
+every later query on that table wait behind it. Here every statement of the migration connection
+goes through :meth:`safemigrations.db.locks.LockWaits.run` (the one retry loop), by Django's
 documented ``connection.execute_wrapper()`` hook, so it works with any PostgreSQL-based ENGINE
-(PostGIS, django-postgres-extra, ...) and needs no custom backend. When the wait times out:
+and needs no custom backend:
 
-- a statement run outside a transaction (non-atomic migration) is retried alone, after a growing
-  pause, a bounded number of times;
-- inside an atomic migration the transaction has been rolled back, so the whole migration is run
-  again (:class:`RetryingMigrationExecutor`), never half of it;
-- when the retries run out, :class:`~safemigrations.db.locks.LockRetriesExhausted` names the
-  backends that held the table (pid, state, query, transaction age).
+- a statement run outside a transaction (non-atomic migration) is retried alone;
+- an atomic migration is one attempt as a whole: its transaction was rolled back, so the whole
+  migration runs again (:class:`RetryingMigrationExecutor`), never half of it;
+- a statement inside a step of safemigrations' operations runs inside that step's attempt, which
+  bounds and retries it; it is not retried twice.
 
-Steps of safemigrations' own operations already bound and retry their waits
-(:func:`~safemigrations.db.locks.run_with_lock_retries`); they are left alone here.
 ``CREATE/DROP/REINDEX ... CONCURRENTLY`` statements run without ``lock_timeout``: their lock
 blocks no reads or writes, and a timeout would only leave an INVALID index behind.
 """
 
 from __future__ import annotations
 
-import logging
 import re
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -34,22 +28,23 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.migration import Migration
 from django.db.migrations.state import ProjectState
 
+from safemigrations.db import activity
 from safemigrations.db.locks import (
     LockPolicy,
     LockRetriesExhausted,
-    describe_blockers,
-    is_lock_timeout,
-    lock_holders,
-    step_manages_lock_waits,
+    LockWaits,
+    installed,
+    lock_wait_failure,
 )
-
-logger = logging.getLogger("safemigrations")
 
 _CONCURRENTLY = re.compile(r"\bCONCURRENTLY\b", re.IGNORECASE)
 
 
 def tables_of(sql: str) -> list[str]:
-    """Names of the relations a statement mentions (to find who holds them), best effort."""
+    """Names of the relations a statement mentions (to find who holds them), best effort.
+
+    Only called after a failed lock wait: statements are never parsed otherwise.
+    """
     try:
         from pglast import parse_sql
         from pglast.visitors import Visitor
@@ -76,134 +71,45 @@ def _first_line(sql: str) -> str:
 
 
 class StatementLockWaits:
-    """``connection.execute_wrapper`` that bounds and retries each statement's lock wait."""
+    """``connection.execute_wrapper`` that sends each statement through :class:`LockWaits`."""
 
-    def __init__(
-        self,
-        connection: BaseDatabaseWrapper,
-        policy: LockPolicy,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.connection = connection
-        self.policy = policy
-        self.sleep = sleep
-        self._set_on: Any = None  # the DB-API connection lock_timeout was set on
-        self._previous: str | None = None
-        self._internal = False
-        #: The last statement whose lock wait timed out inside a transaction.
-        self.last_timeout_sql: str | None = None
-
-    # -- the session setting --------------------------------------------------------------------
-
-    def _raw(self, sql: str, params: Any = None) -> Any:
-        self._internal = True
-        try:
-            with self.connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                return cursor.fetchone() if cursor.description else None
-        finally:
-            self._internal = False
-
-    def apply(self) -> None:
-        """``SET lock_timeout`` on the session (again after a reconnect)."""
-        if self._set_on is not None and self._set_on is self.connection.connection:
-            return
-        if self._previous is None:
-            self._previous = str(self._raw("SHOW lock_timeout")[0])
-        self._raw("SELECT set_config('lock_timeout', %s, false)", [self.policy.lock_timeout_sql])
-        if not self.connection.in_atomic_block:  # a rollback would undo a SET made in one
-            self._set_on = self.connection.connection
-
-    def restore(self) -> None:
-        """Put the session's ``lock_timeout`` back as it was."""
-        if (
-            self._previous is not None
-            and self.connection.connection is not None
-            and not (self.connection.in_atomic_block and self.connection.needs_rollback)
-        ):
-            self._raw("SELECT set_config('lock_timeout', %s, false)", [self._previous])
-        self._set_on = None
-
-    # -- the wrapper ----------------------------------------------------------------------------
+    def __init__(self, waits: LockWaits) -> None:
+        self.waits = waits
 
     def __call__(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
     ) -> Any:
-        if self._internal:
+        waits = self.waits
+        if waits.internal:
             return execute(sql, params, many, context)
         try:
-            if step_manages_lock_waits() or self.connection.in_atomic_block:
-                if not step_manages_lock_waits():
-                    self.apply()
+            if waits.depth:  # inside a step's or an atomic migration's attempt
                 return execute(sql, params, many, context)
-            if _CONCURRENTLY.search(sql):
-                return self._unbounded(execute, sql, params, many, context)
-            return self._retried(execute, sql, params, many, context)
+            return waits.run(
+                lambda: execute(sql, params, many, context),
+                description=f"Statement {_first_line(sql)!r}",
+                tables=lambda: tables_of(sql),
+                bounded=not _CONCURRENTLY.search(sql),
+            )
         except Exception as exc:
-            if is_lock_timeout(exc) and self.connection.in_atomic_block:
-                self.last_timeout_sql = sql
+            if lock_wait_failure(exc) and waits.connection.in_atomic_block:
+                waits.last_failed_sql = sql
             raise
-
-    def _unbounded(
-        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
-    ) -> Any:
-        self._raw("SET lock_timeout = 0")
-        self._set_on = None
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.apply()
-
-    def _retried(
-        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
-    ) -> Any:
-        self.apply()
-        for attempt in range(self.policy.retries + 1):
-            try:
-                return execute(sql, params, many, context)
-            except Exception as exc:
-                if not is_lock_timeout(exc):
-                    raise
-                blockers = self.blockers(sql)
-                description = f"Statement {_first_line(sql)!r}"
-                if attempt == self.policy.retries:
-                    raise LockRetriesExhausted(description, self.policy, blockers) from exc
-                delay = self.policy.delay(attempt + 1)
-                logger.warning(
-                    "%s: lock wait timed out after %gs (attempt %d of %d); %s Retrying in %.1fs.",
-                    description,
-                    self.policy.lock_timeout,
-                    attempt + 1,
-                    self.policy.retries + 1,
-                    describe_blockers(blockers),
-                    delay,
-                )
-                self.sleep(delay)
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def blockers(self, sql: str | None) -> list[Any]:
-        """Backends holding locks on the tables of ``sql`` (call outside a failed transaction)."""
-        tables = tables_of(sql) if sql else []
-        if not tables:
-            return []
-        self._internal = True
-        try:
-            with self.connection.cursor() as cursor:
-                return lock_holders(cursor, tables)
-        finally:
-            self._internal = False
 
 
 class RetryingMigrationExecutor(MigrationExecutor):
-    """Django's executor that runs an atomic migration again after a lock wait timed out.
+    """Django's executor that runs an atomic migration again after a failed lock wait.
 
-    The timed-out statement aborted the migration's transaction and Django rolled it back, so
+    The failed statement aborted the migration's transaction and Django rolled it back, so
     running the whole migration again is safe; a non-atomic migration is never re-run (its
-    statements were retried one by one instead).
+    statements were retried one by one instead). Each migration's name is shown in
+    ``pg_stat_activity.application_name`` while it runs.
     """
 
-    waits: StatementLockWaits
-    policy: LockPolicy
+    waits: LockWaits
+    #: False when ``migrate`` runs without bounded lock waits (``--lock-timeout 0``): the
+    #: migration only gets its ``application_name``.
+    retry_whole = True
 
     def apply_migration(
         self,
@@ -213,20 +119,34 @@ class RetryingMigrationExecutor(MigrationExecutor):
         fake_initial: bool = False,
     ) -> ProjectState:
         run = super().apply_migration
+        # The first attempt gets the caller's state itself (Django's way: no copy of the
+        # rendered models per migration); a retry rebuilds it from the applied migrations.
         return self._retrying(
             migration,
             "Applying",
             lambda s: run(s, migration, fake=fake, fake_initial=fake_initial),
             state,
+            self._applied_state,
         )
 
     def unapply_migration(
         self, state: ProjectState, migration: Migration, fake: bool = False
     ) -> ProjectState:
         run = super().unapply_migration
+        pristine = state.clone()
         return self._retrying(
-            migration, "Unapplying", lambda s: run(s, migration, fake=fake), state
+            migration, "Unapplying", lambda s: run(s, migration, fake=fake), state, pristine.clone
         )
+
+    def _applied_state(self) -> ProjectState:
+        """The project state of the migrations recorded as applied (after a rollback)."""
+        applied = self.recorder.applied_migrations()
+        state = ProjectState(real_apps=self.loader.unmigrated_apps)
+        full_plan = self.migration_plan(self.loader.graph.leaf_nodes(), clean_start=True)
+        for migration, _ in full_plan:
+            if (migration.app_label, migration.name) in applied:
+                migration.mutate_state(state, preserve=False)
+        return state
 
     def _retrying(
         self,
@@ -234,64 +154,76 @@ class RetryingMigrationExecutor(MigrationExecutor):
         verb: str,
         run: Callable[[ProjectState], ProjectState],
         state: ProjectState,
+        fresh_state: Callable[[], ProjectState],
     ) -> ProjectState:
-        description = f"{verb} {migration.app_label}.{migration.name}"
+        label = f"{migration.app_label}.{migration.name}"
+        description = f"{verb} {label}"
         whole = migration.atomic and self.connection.features.can_rollback_ddl
-        policy = self.policy if whole else replace(self.policy, retries=0)
-        for attempt in range(policy.retries + 1):
-            self.waits.last_timeout_sql = None
+        activity.set_application_name(self.connection, activity.label_for(label))
+        self.waits.running = label
+        if not self.retry_whole:
+            return run(state)
+        states = [state]
+
+        def attempt() -> ProjectState:
+            current = states.pop() if states else fresh_state()
+            return run(current)
+
+        if not whole:
             try:
-                return run(state.clone() if attempt < policy.retries else state)
+                return attempt()
             except LockRetriesExhausted:
                 raise
             except Exception as exc:
-                if not is_lock_timeout(exc):
+                if not lock_wait_failure(exc):
                     raise
-                blockers = self.waits.blockers(self.waits.last_timeout_sql)
-                if attempt == policy.retries:
-                    if not whole:
-                        description += (
-                            " (a transaction inside this non-atomic migration cannot be retried "
-                            "alone)"
-                        )
-                    raise LockRetriesExhausted(description, policy, blockers) from exc
-                delay = policy.delay(attempt + 1)
-                logger.warning(
-                    "%s: lock wait timed out after %gs (attempt %d of %d), the migration's "
-                    "transaction was rolled back; %s Running the whole migration again in %.1fs.",
-                    description,
-                    policy.lock_timeout,
-                    attempt + 1,
-                    policy.retries + 1,
-                    describe_blockers(blockers),
-                    delay,
-                )
-                self.waits.sleep(delay)
-        raise AssertionError("unreachable")  # pragma: no cover
+                raise LockRetriesExhausted(
+                    description + " (a transaction inside this non-atomic migration cannot be "
+                    "retried alone)",
+                    self.waits.policy,
+                    self.waits.blockers(self._failed_tables()),
+                    attempts=1,
+                    reason=lock_wait_failure(exc) or "",
+                ) from exc
+        return self.waits.run(
+            attempt,
+            description=description,
+            tables=self._failed_tables,
+            retry_note="The migration's transaction was rolled back. Running the whole migration "
+            "again",
+        )
+
+    def _failed_tables(self) -> list[str]:
+        sql = self.waits.last_failed_sql
+        self.waits.last_failed_sql = None
+        return tables_of(sql) if sql else []
 
 
 @contextmanager
-def bounded_lock_waits(
-    connection: BaseDatabaseWrapper, policy: LockPolicy
-) -> Iterator[StatementLockWaits]:
+def bounded_lock_waits(connection: BaseDatabaseWrapper, policy: LockPolicy) -> Iterator[LockWaits]:
     """Run every statement of ``connection`` under ``policy`` for the duration of the block."""
-    waits = StatementLockWaits(connection, policy)
+    waits = LockWaits(connection, policy)
     if connection.vendor != "postgresql":
         yield waits
         return
     connection.ensure_connection()
-    waits.apply()
-    try:
-        with connection.execute_wrapper(waits):
-            yield waits
-    finally:
-        waits.restore()
+    with installed(connection, waits):
+        waits.owns_session = True
+        waits.set_lock_timeout(policy.lock_timeout_sql)
+        try:
+            with connection.execute_wrapper(StatementLockWaits(waits)):
+                yield waits
+        finally:
+            waits.owns_session = False
+            waits.restore()
 
 
-def retrying_executor_class(waits: StatementLockWaits) -> type[RetryingMigrationExecutor]:
-    """A :class:`RetryingMigrationExecutor` bound to ``waits`` and its policy."""
+def retrying_executor_class(
+    waits: LockWaits, retry_whole: bool = True
+) -> type[RetryingMigrationExecutor]:
+    """A :class:`RetryingMigrationExecutor` bound to ``waits``."""
     return type(
         "RetryingMigrationExecutor",
         (RetryingMigrationExecutor,),
-        {"waits": waits, "policy": waits.policy},
+        {"waits": waits, "retry_whole": retry_whole},
     )

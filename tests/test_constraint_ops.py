@@ -192,16 +192,16 @@ def test_sqlmigrate_prints_the_real_steps(migrator: Any) -> None:
     child = sql[sql.index("child.parent\n") + len("child.parent\n") :]
     child = child[: child.index("audited.parent")]
     lines = [line for line in child.splitlines() if line and not line.startswith("--")]
-    assert lines[0] == "SET lock_timeout = '3000ms';"
+    assert lines[0] == "SET lock_timeout = '100ms';"
     assert lines[1].startswith('ALTER TABLE "constraintops_child" ADD CONSTRAINT ')
     assert lines[1].endswith(
         'FOREIGN KEY ("parent_id") REFERENCES "constraintops_parent" ("id") ON DELETE CASCADE '
         "DEFERRABLE INITIALLY DEFERRED NOT VALID;"
     )
-    assert lines[2:4] == ["SET lock_timeout = '3000ms';", "SET statement_timeout = 0;"]
+    assert lines[2:4] == ["SET lock_timeout = '100ms';", "SET statement_timeout = 0;"]
     assert "VALIDATE CONSTRAINT" in lines[4]
     assert lines[5] == "RESET statement_timeout;"
-    assert lines[6:8] == ["SET lock_timeout = '3000ms';", "BEGIN;"]
+    assert lines[6:8] == ["SET lock_timeout = '100ms';", "BEGIN;"]
     assert lines[8] == f'ALTER TABLE "constraintops_child" DROP CONSTRAINT "{name}";'
     assert lines[9].endswith(f'TO "{name}";')
     assert lines[10] == "COMMIT;"

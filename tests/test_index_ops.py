@@ -121,7 +121,7 @@ def test_sqlmigrate_on_an_empty_database_uses_djangos_names(app: Migrator) -> No
     sql = app.sqlmigrate(APP, "0002")
     assert f'DROP CONSTRAINT IF EXISTS "{UNIQUE_TOGETHER}"' in sql
     assert "UNIQUE USING INDEX" in sql
-    assert "SET lock_timeout = '3000ms';" in sql
+    assert "SET lock_timeout = '100ms';" in sql
 
 
 def test_the_real_name_wins_over_djangos(app: Migrator) -> None:

@@ -18,7 +18,9 @@ from safemigrations.db.locks import (
 )
 from safemigrations.operations.base import NonAtomicMigrationRequired, SafeOperation
 
-FAST = LockPolicy(lock_timeout=0.1, retries=2, backoff=0.01, max_backoff=0.02)
+FAST = LockPolicy(
+    lock_timeout=0.1, max_lock_timeout=0.1, retries=2, backoff=0.01, max_backoff=0.02, jitter=0
+)
 
 
 class Probe(SafeOperation):
@@ -39,8 +41,17 @@ def test_policy_reads_settings_and_overrides() -> None:
         assert (policy.lock_timeout, policy.retries) == (1.5, 7)
         assert policy.lock_timeout_sql == "1500ms"
         assert LockPolicy.from_settings(lock_timeout=0.2).lock_timeout == 0.2
-    policy = LockPolicy(backoff=0.5, max_backoff=3)
+    policy = LockPolicy(backoff=0.5, max_backoff=3, jitter=0)
     assert [policy.delay(i) for i in (1, 2, 3, 4)] == [0.5, 1.0, 2.0, 3]
+    # Jitter takes up to that fraction off each pause, at random.
+    jittered = LockPolicy(backoff=0.5, max_backoff=3, jitter=0.5)
+    assert jittered.delay(2, rand=lambda: 1.0) == 0.5
+    assert jittered.delay(2, rand=lambda: 0.0) == 1.0
+    # Waits start short and grow to the ceiling; a longer first wait is used as is.
+    growing = LockPolicy(lock_timeout=0.1, max_lock_timeout=0.5, growth=2)
+    assert [growing.timeout(n) for n in (1, 2, 3, 4)] == [0.1, 0.2, 0.4, 0.5]
+    assert [growing.timeout_sql(n) for n in (1, 4)] == ["100ms", "500ms"]
+    assert LockPolicy(lock_timeout=2, max_lock_timeout=0.5).timeout(5) == 2
     with pytest.raises(ValueError, match="lock_timeout"):
         LockPolicy.from_settings(lock_timeout=0)
 

@@ -82,8 +82,11 @@ def test_atomic_migration_is_retried_whole(
     assert f"pid {reader.pid}" in retries[0]
     assert "extra" in columns("lockwaits_item")
     assert migrator.applied("lockwaits")[-1] == "0002_item_extra"
-    # Each attempt's transaction was rolled back: the successful one inserted the only row.
-    assert seen() == {"0002": "200ms"}
+    # Each attempt's transaction was rolled back: the successful one inserted the only row,
+    # under a longer wait than the first attempt's (waits grow: 200 ms, 300 ms, 450 ms, 500 ms).
+    rows = seen()
+    assert list(rows) == ["0002"]
+    assert rows["0002"] in {"300ms", "450ms", "500ms"}
     migrator.migrate("lockwaits", "0001")
 
 
@@ -128,7 +131,8 @@ def test_statement_outside_transaction_is_retried_alone(
     )
     assert f"pid {reader.pid}" in retries[0]
     # The INSERT before the blocked statement ran once: only the statement was retried.
-    assert seen() == {"0002": "3s", "0003": "200ms"}
+    # 0002 ran under the default first wait (SAFEMIGRATIONS["LOCK_TIMEOUT"], 100 ms).
+    assert seen() == {"0002": "100ms", "0003": "200ms"}
     assert "flag" in columns("lockwaits_item")
     migrator.migrate("lockwaits", "0001")
 

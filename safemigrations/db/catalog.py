@@ -307,3 +307,38 @@ def table_sizes(cursor: Cursor) -> list[TableSize]:
     statistics reset)."""
     cursor.execute(_TABLE_SIZES, [])
     return [TableSize(str(s), str(t), int(r), int(b)) for s, t, r, b in cursor.fetchall()]
+
+
+def schema_snapshot(
+    cursor: Cursor, tables: list[str], apps: tuple[str, ...] | list[str] = ()
+) -> dict[str, Any]:
+    """What a migration leaves behind, comparable between two runs (``==``).
+
+    For each table: its constraints (type, validity, ``ON DELETE`` action, definition), its
+    indexes (validity, definition), its columns' ``NOT NULL``; and the migrations recorded as
+    applied for ``apps``. Fault tests and benchmarks compare an interrupted run's result with an
+    uninterrupted run's.
+    """
+    snapshot: dict[str, Any] = {}
+    for table in tables:
+        if not table_exists(cursor, table):
+            snapshot[table] = None
+            continue
+        snapshot[table] = {
+            "constraints": sorted(
+                (c.name, c.type, c.validated, c.on_delete, c.definition)
+                for c in constraints(cursor, table).values()
+            ),
+            "indexes": sorted(
+                (i.name, i.valid, i.definition) for i in indexes(cursor, table).values()
+            ),
+            "not_null": sorted(c.name for c in columns(cursor, table).values() if c.not_null),
+        }
+    if apps:
+        cursor.execute(
+            "SELECT app, name, count(*) FROM django_migrations WHERE app = ANY(%s) "
+            "GROUP BY app, name ORDER BY app, name",
+            [list(apps)],
+        )
+        snapshot["applied"] = [tuple(r) for r in cursor.fetchall()]
+    return snapshot

@@ -10,15 +10,15 @@ before each step, so a migration interrupted half way can be run again and finis
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import ExitStack
 from typing import Any
 
 from django.db import NotSupportedError, transaction
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.operations.base import Operation
 
-from safemigrations.db import progress
-from safemigrations.db.locks import LockPolicy, run_with_lock_retries
+from safemigrations.conf import setting
+from safemigrations.db import activity, progress
+from safemigrations.db.locks import LockPolicy, LockWaits, current_policy, session_setting
 
 
 class NonAtomicMigrationRequired(NotSupportedError):
@@ -28,8 +28,9 @@ class NonAtomicMigrationRequired(NotSupportedError):
 class SafeOperation(Operation):
     """Base class of safemigrations' operations.
 
-    Subclasses accept ``lock_timeout`` (seconds) and ``lock_retries`` keyword arguments that
-    override ``SAFEMIGRATIONS["LOCK_TIMEOUT"]`` / ``["LOCK_RETRIES"]`` for this operation.
+    Subclasses accept ``lock_timeout`` (seconds, the first attempt's wait) and ``lock_retries``
+    keyword arguments; they win over ``migrate --lock-timeout`` / ``--lock-retries``, which win
+    over ``SAFEMIGRATIONS["LOCK_TIMEOUT"]`` / ``["LOCK_RETRIES"]``.
     """
 
     #: Whether the operation needs a migration with ``atomic = False`` on PostgreSQL.
@@ -52,9 +53,12 @@ class SafeOperation(Operation):
             kwargs["lock_retries"] = self.lock_retries
         return kwargs
 
-    def policy(self) -> LockPolicy:
-        """Settings' lock policy with this operation's overrides."""
-        return LockPolicy.from_settings(lock_timeout=self.lock_timeout, retries=self.lock_retries)
+    def policy(self, connection: Any = None) -> LockPolicy:
+        """The policy in force (``migrate``'s, else the settings') with this operation's own."""
+        overrides = {"lock_timeout": self.lock_timeout, "retries": self.lock_retries}
+        if connection is None:
+            return LockPolicy.from_settings(**overrides)
+        return current_policy(connection, **overrides)
 
     @staticmethod
     def is_postgresql(schema_editor: BaseDatabaseSchemaEditor) -> bool:
@@ -103,6 +107,7 @@ class SafeOperation(Operation):
         transaction: bool = False,
         long: bool = False,
         bounded_wait: bool = True,
+        before_retry: Callable[[], None] | None = None,
     ) -> None:
         """Run one step with a bounded lock wait, retried on lock timeout.
 
@@ -113,15 +118,29 @@ class SafeOperation(Operation):
         ``bounded_wait=False`` lifts ``lock_timeout`` too, for a step whose lock waits queue no
         reads or writes behind them (``CREATE/DROP INDEX CONCURRENTLY`` wait for older
         transactions to end; a short ``lock_timeout`` would only cancel them half way).
+        ``before_retry`` repairs what a failed attempt left before the next one.
+        Before the step, a backend that a killed earlier run left working on ``tables`` is waited
+        for (:func:`safemigrations.db.activity.wait_for_orphans`).
         Under ``sqlmigrate`` the step prints as the SQL that will really run.
         """
         items = [statements] if isinstance(statements, str) else list(statements)
-        policy = self.policy()
         connection = schema_editor.connection
+        policy = self.policy(connection)
         in_own_transaction = transaction and not connection.in_atomic_block
         if self.collecting_sql(schema_editor):
             self._collect_step(schema_editor, items, policy, in_own_transaction, long, bounded_wait)
             return
+        tables = list(tables)
+        what = f"{self.describe()}: {description}"
+        if self.is_postgresql(schema_editor) and not connection.in_atomic_block:
+            # A backend left running by a killed earlier run on these tables: let it end first.
+            activity.wait_for_orphans(
+                connection,
+                tables,
+                what=what,
+                timeout=float(setting("MIGRATE_LOCK_WAIT")),
+                terminate=LockWaits.of(connection).cancel_orphans,
+            )
 
         def execute_all() -> None:
             for item in items:
@@ -136,27 +155,22 @@ class SafeOperation(Operation):
                 execute_all()
 
         work: Callable[[], None] = run
-        if (long or not bounded_wait) and self.is_postgresql(schema_editor):
+        if long and self.is_postgresql(schema_editor):
 
             def work() -> None:
-                from safemigrations.db.locks import session_setting
-
-                with ExitStack() as stack:
-                    if long:
-                        stack.enter_context(session_setting(connection, "statement_timeout", "0"))
-                        stack.enter_context(
-                            progress.watch(connection, f"{self.describe()}: {description}")
-                        )
-                    if not bounded_wait:
-                        stack.enter_context(session_setting(connection, "lock_timeout", "0"))
+                with (
+                    session_setting(connection, "statement_timeout", "0"),
+                    progress.watch(connection, what),
+                ):
                     run()
 
-        run_with_lock_retries(
-            connection,
+        LockWaits.of(connection).run(
             work,
             policy=policy,
             tables=tables,
-            description=f"{self.describe()}: {description}",
+            description=what,
+            bounded=bounded_wait,
+            before_retry=before_retry,
         )
 
     def _collect_step(

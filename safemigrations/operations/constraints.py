@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.operations import AddConstraint, AlterField
 from django.db.migrations.operations.base import Operation, OperationCategory
 from django.db.migrations.state import ProjectState
 
@@ -201,6 +202,20 @@ class AddDBCascadeConstraint(_ModelOperation):
         ):
             return [operation]
         return super().reduce(operation, app_label)
+
+    def fresh_operations(
+        self, app_label: str, state: ProjectState, *, validated: bool = False
+    ) -> list[Operation] | None:
+        """On an empty database: the field's ``on_delete`` (``AlterField``), for squashing.
+
+        ``None`` (keep the operation) for a through table's key, which the state cannot
+        describe, and for ``validate=False`` unless a later ``ValidateConstraint`` of the same
+        squash validates it (``validated=True``): the originals leave that constraint NOT VALID.
+        """
+        if self.m2m_side is not None or not (self.validate or validated):
+            return None
+        field = state_field(state, app_label, self.model_name, self.name)
+        return [AlterField(self.model_name, self.name, field_with(field, on_delete=self.on_delete))]
 
     def state_forwards(self, app_label: str, state: ProjectState) -> None:
         field = state_field(state, app_label, self.model_name, self.name)
@@ -470,6 +485,25 @@ class AddConstraintNotValid(_ModelOperation):
         what = self.constraint.name if self.constraint is not None else f"{self.field}_fk"
         return f"{self.model_name_lower}_{what.lower()}_not_valid"
 
+    def fresh_operations(
+        self, app_label: str, state: ProjectState, *, validated: bool = False
+    ) -> list[Operation] | None:
+        """On an empty database, once validated: a plain constraint, for squashing.
+
+        ``validated=True`` when a later ``ValidateConstraint`` of the same squash checks it:
+        ``AddConstraint`` (or the foreign key with ``db_constraint=True``). Otherwise ``None``:
+        the originals leave the constraint NOT VALID, and so must the squashed migration.
+        """
+        if not validated:
+            return None
+        if self.constraint is not None:
+            return [AddConstraint(self.model_name, self.constraint)]
+        assert self.field is not None
+        field = state_field(state, app_label, self.model_name, self.field)
+        if field.db_constraint:
+            return []
+        return [AlterField(self.model_name, self.field, field_with(field, db_constraint=True))]
+
     def state_forwards(self, app_label: str, state: ProjectState) -> None:
         if self.constraint is not None:
             state.add_constraint(app_label, self.model_name_lower, self.constraint)
@@ -619,6 +653,33 @@ class ValidateConstraint(_ModelOperation):
 
     def state_forwards(self, app_label: str, state: ProjectState) -> None:
         pass  # the state does not know whether a constraint is validated
+
+    def fresh_operations(
+        self, app_label: str, state: ProjectState, *, validated: bool = False
+    ) -> list[Operation] | None:
+        """``None``: alone it stays in a squash (it validates a constraint added before).
+
+        A squash drops it when the constraint it validates is added in the same squash, whose
+        fresh form is then the validated constraint (see ``AddConstraintNotValid``).
+        """
+        return None
+
+    def validates(self, operation: Operation) -> bool:
+        """Whether this validates the constraint ``operation`` (of the same model) adds."""
+        if getattr(operation, "model_name_lower", None) != self.model_name_lower:
+            return False
+        if isinstance(operation, AddConstraintNotValid):
+            target = (
+                operation.constraint.name if operation.constraint is not None else operation.field
+            )
+            return target == self.name
+        if isinstance(operation, AddDBCascadeConstraint):
+            return (
+                operation.m2m_side is None
+                and not operation.validate
+                and operation.name == self.name
+            )
+        return False
 
     def database_forwards(
         self,

@@ -106,6 +106,17 @@ class DjangoEquivalentOperation(SafeOperation):
     def references_model(self, name: str, app_label: str) -> bool:
         return name.lower() == self.model_name_lower
 
+    def fresh_operations(
+        self, app_label: str, state: ProjectState, *, validated: bool = False
+    ) -> list[Operation] | None:
+        """The operation's form for an empty database (``squashmigrations``): Django's own.
+
+        On a database that is being built from scratch there is no traffic to protect, so the
+        Django operations this one stands for build the same schema in one transaction, and
+        Django's optimizer can fold them with the rest.
+        """
+        return self.state_operations(app_label, state)
+
     # -- helpers ---------------------------------------------------------------------------
 
     def model_state(self, app_label: str, state: ProjectState) -> ModelState:

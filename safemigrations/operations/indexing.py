@@ -333,6 +333,8 @@ class ConcurrentIndexSteps(SafeOperation):
             description="build" if plan.name in self.describe() else f"build {plan.name}",
             long=True,
             bounded_wait=False,
+            # A deadlock leaves an INVALID index of the name behind: drop it before retrying.
+            before_retry=lambda: self._clean_failed_build(schema_editor, plan),
         )
 
     def _drop_index_concurrently(
