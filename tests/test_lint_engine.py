@@ -165,7 +165,8 @@ def test_statements_after_access_exclusive_in_one_transaction() -> None:
     )
     after = [f for f in lint_sql_text(sql, pg_version=16) if f.rule == "SM961"]
     assert [f.line for f in after] == [3, 4]
-    assert "ACCESS EXCLUSIVE on b (taken at line 2)" in after[0].message
+    # issue 12: the line reference names its file ("the input" for SQL read without a name)
+    assert "ACCESS EXCLUSIVE on b (taken at line 2 of the input)" in after[0].message
     assert "SM961" not in rules(sql.replace("BEGIN;\n", "").replace("COMMIT;\n", ""))
 
 

@@ -267,6 +267,48 @@ def relations(cursor: Cursor) -> dict[str, Relation]:
     }
 
 
+@dataclass(frozen=True)
+class TableSize:
+    """A table's estimated row count and total size (heap, indexes and TOAST), as the planner's
+    statistics say; a partitioned table counts its partitions."""
+
+    schema: str
+    table: str
+    rows: int
+    total_bytes: int
+
+
+_TABLE_SIZES = """
+SELECT n.nspname::text, c.relname::text,
+       CASE WHEN c.relkind = 'p' THEN
+         (SELECT COALESCE(sum(GREATEST(p.reltuples, COALESCE(ps.n_live_tup, 0), 0)), 0)
+          FROM pg_partition_tree(c.oid) t JOIN pg_class p ON p.oid = t.relid
+          LEFT JOIN pg_stat_user_tables ps ON ps.relid = p.oid WHERE t.isleaf)
+       ELSE GREATEST(c.reltuples, COALESCE(s.n_live_tup, 0), 0) END::int8,
+       CASE WHEN c.relkind = 'p' THEN
+         (SELECT COALESCE(sum(pg_total_relation_size(t.relid)), 0)
+          FROM pg_partition_tree(c.oid) t WHERE t.isleaf)
+       ELSE pg_total_relation_size(c.oid) END::int8
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
+WHERE c.relkind IN ('r', 'p', 'm')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND n.nspname NOT LIKE 'pg\\_toast%%' AND n.nspname NOT LIKE 'pg\\_temp%%'
+ORDER BY 1, 2
+"""
+
+
+def table_sizes(cursor: Cursor) -> list[TableSize]:
+    """Every user table's estimated rows and total size, read from the statistics only
+    (``pg_class.reltuples``, ``pg_stat_user_tables.n_live_tup``, ``pg_total_relation_size``): no
+    table is scanned and no row is read. The larger of the two row estimates is taken
+    (``reltuples`` is -1 before the first ``ANALYZE``; ``n_live_tup`` counts since the last
+    statistics reset)."""
+    cursor.execute(_TABLE_SIZES, [])
+    return [TableSize(str(s), str(t), int(r), int(b)) for s, t, r, b in cursor.fetchall()]
+
+
 def schema_snapshot(
     cursor: Cursor, tables: list[str], apps: tuple[str, ...] | list[str] = ()
 ) -> dict[str, Any]:

@@ -178,6 +178,7 @@ class CollectedMigration:
                         migration=self.name,
                         operation_index=index,
                         operation=descriptions[index] if index is not None else None,
+                        deferred=captured.deferred,
                     )
                 )
         return out

@@ -10,6 +10,12 @@ plain SQL files. Keys are case-insensitive and accept ``-`` or ``_``:
 ``fail_on``            ``"error"`` (default), ``"warning"`` or ``"info"``: the lowest severity that
                        fails a run (``info`` notes are advice and never fail a run otherwise)
 ``target_pg_version``  the PostgreSQL major version the migrations will run on (14+)
+``include_fresh``      report findings on tables created earlier in the same migration too (as
+                       ``info``; default false: they are left out and counted)
+``small_table_rows``, ``small_table_bytes``, ``large_table_rows``, ``large_table_bytes``
+                       with table statistics (``--table-stats``): below both small thresholds a
+                       finding is ``info``, above either large one it is ``error``
+                       (defaults 10,000 rows and 10 MB; 1,000,000 rows and 1 GB)
 """
 
 from __future__ import annotations
@@ -29,7 +35,20 @@ finding holds on every supported server."""
 MIN_PG_VERSION = 14
 MAX_PG_VERSION = 18
 
-_KNOWN_KEYS = {"disable", "severity", "exclude_apps", "fail_on", "target_pg_version"}
+_KNOWN_KEYS = {
+    "disable",
+    "severity",
+    "exclude_apps",
+    "fail_on",
+    "target_pg_version",
+    "include_fresh",
+    "small_table_rows",
+    "small_table_bytes",
+    "large_table_rows",
+    "large_table_bytes",
+}
+_SIZE_KEYS = ("small_table_rows", "small_table_bytes", "large_table_rows", "large_table_bytes")
+_UNITS = {"": 1, "B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3, "TB": 1024**4}
 
 
 class LintConfigError(ValueError):
@@ -70,6 +89,14 @@ class LintConfig:
     #: lock waits without a timeout then judge them as bounded (a ``SET lock_timeout = 0`` in the
     #: SQL still counts).
     session_lock_timeout: bool = False
+    #: Report findings about tables created earlier in the same migration (as ``info``)
+    #: instead of leaving them out (see :mod:`safemigrations.lint.fresh`).
+    include_fresh: bool = False
+    #: Size thresholds for severity by table size (:mod:`safemigrations.lint.tablesize`).
+    small_table_rows: int = 10_000
+    small_table_bytes: int = 10 * 1024**2
+    large_table_rows: int = 1_000_000
+    large_table_bytes: int = 1024**3
 
     def is_enabled(self, rule_id: str, rule_name: str = "") -> bool:
         """False when the rule's id or name is in ``disabled``."""
@@ -135,6 +162,15 @@ class LintConfig:
                 raise LintConfigError(f"{source}.fail_on: {exc}") from None
         if values.get("target_pg_version") is not None:
             kwargs["target_pg_version"] = parse_pg_version(values["target_pg_version"])
+        if "include_fresh" in values:
+            if not isinstance(values["include_fresh"], bool):
+                raise LintConfigError(f"{source}.include_fresh must be true or false")
+            kwargs["include_fresh"] = values["include_fresh"]
+        for key in _SIZE_KEYS:
+            if key in values:
+                kwargs[key] = parse_size(
+                    values[key], f"{source}.{key}", bytes_=key.endswith("bytes")
+                )
         return cls(**kwargs)
 
     @classmethod
@@ -172,3 +208,22 @@ def _str_list(value: Any, where: str) -> Iterable[str]:
     if isinstance(value, Iterable):
         return [str(v) for v in value]
     raise LintConfigError(f"{where} must be a list of strings")
+
+
+def parse_size(value: Any, where: str, *, bytes_: bool = False) -> int:
+    """A non-negative count (``10000``, ``"10_000"``) or, for byte sizes, ``"10 MB"``/``"1GB"``."""
+    text = str(value).strip().upper().replace("_", "").replace(",", "")
+    number, unit = text, ""
+    if bytes_:
+        for name in sorted(_UNITS, key=len, reverse=True):
+            if name and text.endswith(name):
+                number, unit = text[: -len(name)].strip(), name
+                break
+    try:
+        result = int(float(number) * _UNITS[unit])
+    except ValueError:
+        example = '"10 MB" or 10485760' if bytes_ else "10000"
+        raise LintConfigError(f"{where} must be a number like {example}, got {value!r}") from None
+    if result < 0:
+        raise LintConfigError(f"{where} must not be negative, got {value!r}")
+    return result

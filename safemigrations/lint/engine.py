@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pglast import ast, enums
 
 from safemigrations.lint.config import LintConfig
+from safemigrations.lint.fresh import fresh_reason
 from safemigrations.lint.locks import LockMode
 from safemigrations.lint.model import (
     ChainedSchema,
@@ -319,9 +320,15 @@ def _refused_in_transaction(node: Any) -> bool:
 
 
 def lint_migration(ctx: MigrationContext) -> list[Finding]:
-    """Statement rules over a migration's statements, then its migration-level rules."""
-    findings = lint_statements(
-        ctx.statements, pg_version=ctx.pg_version, schema=ctx.schema, config=ctx.config
+    """Statement rules over a migration's statements, then its migration-level rules.
+
+    Each finding's ``fresh`` says when it is about tables created earlier in the migration
+    (see :mod:`safemigrations.lint.fresh`); a migration-level finding is judged by the tables
+    of the statement it is anchored at.
+    """
+    trail: dict[int, tuple[frozenset[str], list[str]]] = {}
+    findings = _lint(
+        [(s, s.node) for s in ctx.statements], ctx.pg_version, ctx.schema, ctx.config, trail
     )
     for rule in all_rules():
         if not rule.migration_level or not ctx.config.is_enabled(rule.id, rule.name):
@@ -330,7 +337,10 @@ def lint_migration(ctx: MigrationContext) -> list[Finding]:
             continue
         for hit in rule.check_migration(ctx):
             anchor = hit.statement or Statement(sql="", app=ctx.app, migration=ctx.name)
-            findings.append(_finding(rule, hit, anchor, None, ctx.config))
+            finding = _finding(rule, hit, anchor, None, ctx.config)
+            created, named = trail.get(id(anchor), (frozenset(), []))
+            finding.fresh = fresh_reason(finding.rule, finding.tables or named, created)
+            findings.append(finding)
     return findings
 
 
@@ -346,8 +356,13 @@ def _lint(
     pg_version: int,
     schema: SchemaInfo | None,
     config: LintConfig | None,
+    trail: dict[int, tuple[frozenset[str], list[str]]] | None = None,
 ) -> list[Finding]:
-    run = _Run(pg_version, schema, config or LintConfig())
+    """Run the statement rules. With ``trail`` (the Django side), each finding's ``fresh`` is
+    set, and ``trail`` receives, per statement (by ``id``), the tables created so far in its
+    migration and the tables the statement names: what :func:`lint_migration` judges its
+    migration-level findings' freshness by. Plain SQL files are not judged fresh."""
+    run = _Run(pg_version, schema, config or LintConfig(), trail=trail)
     for stmt, node in items:
         run.feed(stmt, node)
     return run.finish()
@@ -356,8 +371,15 @@ def _lint(
 class _Run:
     """One pass of the rules over statements in the order they run, sharing one context."""
 
-    def __init__(self, pg_version: int, schema: SchemaInfo | None, config: LintConfig) -> None:
+    def __init__(
+        self,
+        pg_version: int,
+        schema: SchemaInfo | None,
+        config: LintConfig,
+        trail: dict[int, tuple[frozenset[str], list[str]]] | None = None,
+    ) -> None:
         self.config = config
+        self.trail = trail  # judge freshness, and record the tables per statement (see _lint)
         self.pg_version = pg_version
         learned = MemorySchema()
         self.ctx = LintContext(
@@ -405,8 +427,14 @@ class _Run:
             except Exception as exc:
                 hits = [Hit(message=f"rule {rule.id} failed on this statement: {exc}")]
             for hit in hits:
-                self.findings.append(_finding(rule, hit, hit.statement or stmt, facts, self.config))
+                finding = _finding(rule, hit, hit.statement or stmt, facts, self.config)
+                if self.trail is not None:
+                    new = ctx.created_tables | {short_name(t) for t in facts.created}
+                    finding.fresh = fresh_reason(finding.rule, finding.tables, new)
+                self.findings.append(finding)
         _learn(ctx, facts)
+        if self.trail is not None:
+            self.trail[id(stmt)] = (frozenset(ctx.created_tables), facts.tables)
         return facts
 
     def finish(self) -> list[Finding]:
@@ -414,7 +442,11 @@ class _Run:
         for rule in self.rules:
             for hit in rule.finish(self.ctx):
                 anchor = hit.statement or self.ctx.last_statement or Statement(sql="")
-                self.findings.append(_finding(rule, hit, anchor, None, self.config))
+                finding = _finding(rule, hit, anchor, None, self.config)
+                if self.trail is not None:
+                    created = self.trail.get(id(anchor), (frozenset(), []))[0]
+                    finding.fresh = fresh_reason(finding.rule, finding.tables, created)
+                self.findings.append(finding)
         return self.findings
 
 
@@ -433,17 +465,34 @@ def _finding(
     table_locks: dict[str, str] = {}
     if facts is not None:
         table_locks = {t: facts.locks[t].label for t in tables or () if t in facts.locks}
+    message, why = short_message(hit.message or rule.format_message(hit.params), rule.why)
+    if hit.detail:
+        why = f"{why}\n\n{hit.detail}" if why else hit.detail
     return Finding.located_at(
         stmt,
         rule=rule.id,
         severity=severity,
-        message=hit.message or rule.format_message(hit.params),
-        why=rule.why,
+        message=message,
+        why=why,
         fix=rule.fix,
         lock=lock,
         tables=list(tables or []),
         table_locks=table_locks,
     )
+
+
+#: Longest message a finding shows; a longer one (a rule listing every table of a big schema) is
+#: cut here and given whole in ``why``.
+MESSAGE_LIMIT = 300
+
+
+def short_message(message: str, why: str) -> tuple[str, str]:
+    """``(message, why)`` with the message cut to :data:`MESSAGE_LIMIT` characters; the whole
+    message then opens ``why``, so nothing is lost."""
+    if len(message) <= MESSAGE_LIMIT:
+        return message, why
+    cut = message[: MESSAGE_LIMIT - 1].rsplit(" ", 1)[0].rstrip(",;: ") + "…"
+    return cut, f"In full: {message}\n\n{why}" if why else f"In full: {message}"
 
 
 def _enter_transaction(ctx: LintContext, stmt: Statement) -> None:
@@ -506,10 +555,12 @@ def _learn_node(ctx: LintContext, facts: StatementFacts, node: Any) -> None:
         old = relname(node.relation)
         if node.renameType == enums.ObjectType.OBJECT_TABLE:
             ctx.learned.rename_table(old, node.newname)
+            ctx.note_rename(old, old, node.newname, column=False)
             if ctx.is_new_table(old):
                 ctx.created_tables.add(node.newname)
         elif node.renameType == enums.ObjectType.OBJECT_COLUMN and node.subname:
             ctx.learned.rename_column(old, node.subname, node.newname)
+            ctx.note_rename(old, node.subname, node.newname, column=True)
     _learn_checks(ctx, facts)
     _learn_lock_timeout(ctx, node)
     if isinstance(node, ast.AlterEnumStmt) and node.newVal and stmt.in_transaction:

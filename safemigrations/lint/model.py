@@ -57,6 +57,9 @@ class Statement:
     migration: str | None = None
     operation_index: int | None = None
     operation: str | None = None
+    # Django deferred SQL: queued by the operation, run when the schema editor exits (after the
+    # migration's later operations), so its line is the queuing operation's.
+    deferred: bool = False
     # The parser's AST when whoever built the statement already parsed it (not compared).
     node: Any = field(default=None, repr=False, compare=False)
 
@@ -84,13 +87,20 @@ class Finding:
     migration: str | None = None
     operation_index: int | None = None
     operation: str | None = None
+    # Why the finding affects no traffic (its tables are created earlier in the same
+    # migration), or None. The Django side leaves such findings out and counts them.
+    fresh: str | None = None
+    # The table size the severity was judged by (``--table-stats``), or None when not judged.
+    table_size: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape every report format and CI integration relies on (keys are stable)."""
+        """The JSON shape every report format and CI integration relies on (keys are stable;
+        ``fresh`` and ``table_size`` are added only when set: see ``--include-fresh`` and
+        ``--table-stats``)."""
         operation = None
         if self.operation_index is not None or self.operation is not None:
             operation = {"index": self.operation_index, "description": self.operation}
-        return {
+        data = {
             "rule": self.rule,
             "severity": str(self.severity),
             "app": self.app,
@@ -106,6 +116,12 @@ class Finding:
             "line": self.line,
             "column": self.column,
         }
+        # Present only when set, so the stable keys stay exactly the documented ones otherwise.
+        if self.fresh:
+            data["fresh"] = self.fresh
+        if self.table_size:
+            data["table_size"] = dict(self.table_size)
+        return data
 
     @classmethod
     def located_at(cls, statement: Statement, **fields: Any) -> Finding:

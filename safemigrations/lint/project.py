@@ -20,20 +20,29 @@ from safemigrations.lint import suppress
 from safemigrations.lint.collect import CollectedMigration, Collection, StatementObserver, collect
 from safemigrations.lint.config import LintConfig
 from safemigrations.lint.engine import lint_migration
-from safemigrations.lint.model import Finding
+from safemigrations.lint.fresh import split_fresh
+from safemigrations.lint.model import Finding, Severity
 from safemigrations.lint.rules.base import MigrationContext, all_rules
+from safemigrations.lint.tablesize import TableStats, judge_by_size
 
 Key = tuple[str, str]
 
 
 @dataclass
 class LintResult:
-    """Findings of a run, per migration and in total, with the collection behind them."""
+    """Findings of a run, per migration and in total, with the collection behind them.
+
+    ``fresh`` holds the findings about tables created earlier in the same migration, left out
+    of ``findings`` (unless ``include_fresh``: then they are in ``findings`` too, as ``info``);
+    reports say how many there were.
+    """
 
     findings: list[Finding] = field(default_factory=list)
     by_migration: dict[Key, list[Finding]] = field(default_factory=dict)
     collection: Collection | None = None
     pg_version: int = 0
+    fresh: list[Finding] = field(default_factory=list)
+    table_stats: TableStats | None = None
 
     def failed(self, config: LintConfig) -> bool:
         """True when a finding reaches ``config.fail_on``."""
@@ -49,12 +58,16 @@ def lint_migrations(
     use_cache: bool = True,
     observer: StatementObserver | None = None,
     loader: MigrationLoader | None = None,
+    table_stats: TableStats | None = None,
 ) -> LintResult:
     """Collect and lint ``targets`` (``(app_label, name)`` keys), in graph order.
 
     The PostgreSQL version the rules assume is ``pg_version``, else the configured
     ``target_pg_version``, else the major version of the server the scratch database ran on.
-    Apps in ``config.exclude_apps`` are left out.
+    Apps in ``config.exclude_apps`` are left out. Findings on tables created earlier in the same
+    migration go to ``result.fresh`` (see :mod:`safemigrations.lint.fresh`). With
+    ``table_stats``, each finding whose harm grows with the table is judged by the table's size
+    (see :mod:`safemigrations.lint.tablesize`).
     """
     config = config or LintConfig()
     keys = [k for k in targets if k[0] not in config.exclude_apps]
@@ -62,9 +75,16 @@ def lint_migrations(
         keys, database=database, use_cache=use_cache, observer=observer, loader=loader
     )
     version = pg_version or config.target_pg_version or collection.server_version // 10000
-    result = LintResult(collection=collection, pg_version=version)
+    result = LintResult(collection=collection, pg_version=version, table_stats=table_stats)
     for collected in collection.migrations:
-        findings = lint_collected(collected, config=config, pg_version=version)
+        findings, fresh = split_fresh(lint_collected(collected, config=config, pg_version=version))
+        result.fresh.extend(fresh)
+        if config.include_fresh:
+            for f in fresh:
+                f.severity = Severity.INFO
+            findings = sorted(findings + fresh, key=_order)
+        if table_stats is not None:
+            judge_by_size(findings, table_stats, config)
         result.by_migration[collected.key] = findings
         result.findings.extend(findings)
     return result

@@ -23,6 +23,14 @@ _SEARCH_PATH = "SELECT oid FROM pg_namespace WHERE nspname = ANY(current_schemas
 #: Columns: (kind, table oid, table, name, column type / referenced table oid, attnums,
 #: referenced attnums, flag). Attribute numbers are turned into names from the ``c`` rows in
 #: Python: cheaper on the server than a sub-select per index and constraint.
+#:
+#: Every index and constraint form PostgreSQL can store must read without an error (a failing
+#: read would make the replay report a migration as failing): an expression key has attnum 0
+#: (its name is read as ``""``), so the leading-column test for ``col IS NOT NULL`` predicates
+#: uses ``quote_ident``, which passes NULL through, and never ``format('%I')``, which raises on
+#: NULL. ``INCLUDE`` columns are cut off by ``indnkeyatts``; opclasses, collations, ``NULLS NOT
+#: DISTINCT``, deferrable and exclusion constraints and every access method read the same way
+#: (``tests/test_lint_snapshot_forms.py`` creates each of them on a real server).
 SNAPSHOT_SQL = f"""
 SELECT 'c', c.oid::int8, c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod),
        ARRAY[a.attnum]::int2[], NULL::int2[], NULL::bool
@@ -33,8 +41,8 @@ UNION ALL
 SELECT 'i', i.indrelid::int8, NULL, ic.relname::text, NULL,
        (i.indkey::int2[])[0:i.indnkeyatts - 1], NULL,
        NOT i.indisvalid OR (i.indpred IS NOT NULL AND pg_get_expr(i.indpred, i.indrelid)
-         IS DISTINCT FROM format('(%I IS NOT NULL)', (SELECT a.attname FROM pg_attribute a
-           WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[0])))
+         IS DISTINCT FROM '(' || quote_ident((SELECT a.attname FROM pg_attribute a
+           WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[0])) || ' IS NOT NULL)')
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 WHERE ic.relnamespace = ANY({_SEARCH_PATH})

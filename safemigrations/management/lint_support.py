@@ -7,12 +7,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 from safemigrations.lint.config import LintConfig, LintConfigError, parse_pg_version
 from safemigrations.lint.model import Finding, Severity
 from safemigrations.lint.report.text import Style
+from safemigrations.lint.tablesize import TableStats, TableStatsError, load
 
 ROLE_STYLES = {
     "error": "ERROR",
@@ -26,7 +27,65 @@ ROLE_STYLES = {
 }
 
 
-def lint_config(*, fail_on: str | None = None, target_pg_version: Any = None) -> LintConfig:
+def add_judgement_options(parser: CommandParser) -> None:
+    """``--include-fresh``, ``--table-stats FILE`` and ``--table-stats-database ALIAS``: the
+    options of every command that lints Django migrations."""
+    parser.add_argument(
+        "--include-fresh",
+        action="store_true",
+        default=None,
+        help="Also report findings on tables created earlier in the same migration (initial "
+        "and squashed migrations' own tables), as info. By default they are left out and counted.",
+    )
+    stats = parser.add_mutually_exclusive_group()
+    stats.add_argument(
+        "--table-stats",
+        metavar="FILE",
+        help="Judge severity by real table size, from a file written by `exporttablestats` on "
+        "a production or replica database.",
+    )
+    stats.add_argument(
+        "--table-stats-database",
+        metavar="ALIAS",
+        help="Judge severity by real table size, reading the statistics live from this "
+        "DATABASES alias (statistics only; no table is scanned).",
+    )
+
+
+def table_stats_from(options: dict[str, Any]) -> TableStats | None:
+    """The table statistics the options name (a file or a live database alias), or None."""
+    path = options.get("table_stats")
+    alias = options.get("table_stats_database")
+    if path:
+        try:
+            return load(path)
+        except TableStatsError as exc:
+            raise CommandError(str(exc)) from None
+    if alias:
+        if alias not in connections.databases:
+            known = ", ".join(connections.databases) or "none"
+            raise CommandError(
+                f"--table-stats-database {alias!r} is not in DATABASES (known aliases: {known})"
+            )
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            raise CommandError(
+                f"--table-stats-database {alias!r} is {connection.vendor}, not PostgreSQL: "
+                "table statistics are read from pg_class"
+            )
+        try:
+            with connection.cursor() as cursor:
+                return TableStats.read(cursor, source=f"database {alias}")
+        except DatabaseError as exc:
+            raise CommandError(
+                f"cannot read table statistics from database {alias!r}: {exc}".strip()
+            ) from None
+    return None
+
+
+def lint_config(
+    *, fail_on: str | None = None, target_pg_version: Any = None, include_fresh: bool | None = None
+) -> LintConfig:
     """``SAFEMIGRATIONS["LINT"]`` with the command-line overrides; bad values are a CommandError."""
     try:
         config = LintConfig.from_dict(
@@ -38,6 +97,7 @@ def lint_config(*, fail_on: str | None = None, target_pg_version: Any = None) ->
             target_pg_version=(
                 parse_pg_version(target_pg_version) if target_pg_version is not None else None
             ),
+            include_fresh=include_fresh or None,
         )
     except (LintConfigError, ValueError) as exc:
         raise CommandError(str(exc)) from None
@@ -126,6 +186,7 @@ def lint_written(
 
     from safemigrations.lint.project import lint_migrations
     from safemigrations.lint.report import render
+    from safemigrations.lint.report.text import fresh_note
 
     if options.get("dry_run") or options.get("check_changes"):
         command.stdout.write("--lint: nothing was written (--dry-run / --check), nothing linted.")
@@ -148,5 +209,6 @@ def lint_written(
         result = lint_migrations(keys, config=config, loader=loader)
     names = ", ".join(f"{app}.{name}" for app, name in keys)
     command.stdout.write(command.style.MIGRATE_HEADING(f"Linting {names}:"))
-    command.stdout.write(render(result.findings, "text", style=style_hook(command)))
+    text = render(result.findings, "text", style=style_hook(command))
+    command.stdout.write(text + fresh_note(len(result.fresh), shown=config.include_fresh))
     fail_if_needed(result.findings, config)

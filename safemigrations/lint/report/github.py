@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from safemigrations.lint.model import Finding, Severity
+from safemigrations.lint.tablesize import size_text
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -31,6 +32,8 @@ def render(findings: Sequence[Finding], **_options: object) -> str:
             props.append(f"col={f.column}")
         props.append(f"title={_escape_property(f'{f.rule} {_title(f)}')}")
         message = f.message
+        if f.table_size:
+            message += f"\n\nTable size: {size_text(f.table_size)}"
         if f.fix:
             message += "\n\nFix: " + f.fix
         lines.append(f"::{_LEVEL[Severity(f.severity)]} {','.join(props)}::{_escape_data(message)}")

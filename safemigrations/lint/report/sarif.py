@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from safemigrations.lint.model import Finding, Severity
+from safemigrations.lint.tablesize import size_text
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -46,6 +47,11 @@ def to_sarif(findings: Sequence[Finding]) -> dict[str, Any]:
             "message": {"text": f.message},
             "properties": {"lock": f.lock, "tables": list(f.tables), "sql": f.sql},
         }
+        if f.table_size:
+            result["properties"]["table_size"] = dict(f.table_size)
+            result["message"]["text"] += f" [table size: {size_text(f.table_size)}]"
+        if f.fresh:
+            result["properties"]["fresh"] = f.fresh
         if f.rule in index:
             result["ruleIndex"] = index[f.rule]
         location: dict[str, Any] = {}

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from safemigrations.lint.locks import LockMode
 from safemigrations.lint.model import Finding, Severity
+from safemigrations.lint.tablesize import size_text
 
 Style = Callable[[str, str], str]
 
@@ -53,9 +54,20 @@ def location(f: Finding) -> str:
 
 
 def render(
-    findings: Sequence[Finding], *, style: Style = plain, verbose: bool = True, **_options: object
+    findings: Sequence[Finding],
+    *,
+    style: Style = plain,
+    verbose: bool = True,
+    explained: set[str] | None = None,
+    **_options: object,
 ) -> str:
-    """One block per finding (location, severity, rule, message, SQL, lock, why, fix) and a summary."""
+    """One block per finding (location, severity, rule, message, SQL, lock, why, fix) and a summary.
+
+    ``explained`` (a set shared across calls) prints each rule's why and fix only the first
+    time the rule appears; later findings of that rule point back to it, so a long report is
+    not the same paragraphs over and over. A finding whose ``why`` carries its own details
+    (a cut message, the full list of tables) always prints it.
+    """
     lines: list[str] = []
     for f in findings:
         sev = str(f.severity)
@@ -68,10 +80,20 @@ def render(
             lines.append(f"  {style('label', 'sql:')} {style('sql', _cut(sql, 160))}")
         if f.lock:
             lines.append(f"  {style('label', 'lock:')} {lock_text(f)}")
-        if verbose and f.why:
-            lines.append(_block(style("label", "why:"), f.why))
-        if verbose and f.fix:
-            lines.append(_block(style("label", "fix:"), f.fix))
+        if f.table_size:
+            lines.append(f"  {style('label', 'size:')} {size_text(f.table_size)}")
+        if f.fresh:
+            lines.append(f"  {style('label', 'fresh:')} {f.fresh}")
+        repeated = explained is not None and f.rule in explained and not _has_details(f)
+        if verbose and repeated:
+            lines.append(f"  {style('label', 'why, fix:')} as for {f.rule} above")
+        elif verbose:
+            if f.why:
+                lines.append(_block(style("label", "why:"), f.why))
+            if f.fix:
+                lines.append(_block(style("label", "fix:"), f.fix))
+            if explained is not None:
+                explained.add(f.rule)
         lines.append("")
     lines.append(style("summary", summary(findings)))
     return "\n".join(lines)
@@ -96,12 +118,13 @@ def lock_text(f: Finding) -> str:
     return "; ".join(f"{mode} on {', '.join(by_mode[mode])}" for mode in modes)
 
 
-def summary(findings: Sequence[Finding]) -> str:
+def summary(findings: Sequence[Finding], *, fresh: int = 0, fresh_shown: bool = False) -> str:
     """``3 findings: 1 error, 2 warnings`` (or ``No findings.``); notes (``info``) are counted
     apart, since they are advice that never fails a run by default: ``1 finding: 1 warning;
-    2 notes (info)``."""
+    2 notes (info)``. ``fresh`` findings (about tables created in the same migration) are
+    counted too: left out, or shown as info."""
     if not findings:
-        return "No findings."
+        return "No findings." + fresh_note(fresh, shown=fresh_shown)
     counts = {s: sum(1 for f in findings if f.severity == s) for s in Severity}
     notes = counts.pop(Severity.INFO, 0)
     parts = [f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n]
@@ -111,7 +134,28 @@ def summary(findings: Sequence[Finding]) -> str:
         head += ": " + ", ".join(parts)
     if notes:
         head += f"; {notes} note{'s' if notes != 1 else ''} (info)"
-    return head
+    return head + fresh_note(fresh, shown=fresh_shown)
+
+
+def fresh_note(fresh: int, *, shown: bool = False) -> str:
+    """The summary's sentence about fresh findings (empty when there were none)."""
+    if not fresh:
+        return ""
+    them = "finding" if fresh == 1 else "findings"
+    if shown:
+        return f" ({fresh} of them on tables created in the same migration, shown as info)"
+    return (
+        f" {fresh} {them} on tables created in the same migration (empty, no traffic) left "
+        "out as fresh; --include-fresh shows them."
+    )
+
+
+def _has_details(f: Finding) -> bool:
+    """True when the finding's ``why`` is more than its rule's text (details were added)."""
+    from safemigrations.lint.rules.base import get_rule
+
+    rule = get_rule(f.rule)
+    return rule is None or f.why.strip() != rule.why.strip()
 
 
 def _cut(text: str, width: int) -> str:

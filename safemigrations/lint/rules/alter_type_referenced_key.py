@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from safemigrations.lint.model import Severity
+from safemigrations.lint.rules._helpers import listing
 from safemigrations.lint.rules._schema import defined_by
 from safemigrations.lint.rules.base import Hit, LintContext, Rule
 from safemigrations.lint.snapshot import ForeignKeyInfo
@@ -28,8 +29,8 @@ class AlterTypeReferencedKey(Rule):
     severity = Severity.ERROR
     title = "Type change of a key other tables reference"
     message = (
-        "ALTER COLUMN {column} TYPE on {table}: foreign keys {constraints} reference it, so "
-        "{referencing} are locked ACCESS EXCLUSIVE and checked again"
+        "ALTER COLUMN {column} TYPE on {table}: {count}, so {referencing} "
+        "are locked ACCESS EXCLUSIVE and checked again"
     )
     why = (
         "Changing the type of a primary key or unique column that foreign keys point at makes "
@@ -75,15 +76,24 @@ class AlterTypeReferencedKey(Rule):
             ]
             if hits:
                 referencing = sorted({fk.table for fk in hits})
+                names = sorted({fk.name or "(unnamed)" for fk in hits})
+                if len(names) == 1:
+                    count = "1 foreign key references it"
+                else:
+                    count = f"{len(names)} foreign keys of {len(referencing)} tables reference it"
                 yield Hit(
                     params={
                         "column": column,
                         "table": action.table,
-                        "constraints": ", ".join(sorted({fk.name or "(unnamed)" for fk in hits})),
-                        "referencing": ", ".join(referencing),
+                        "count": count,
+                        "referencing": listing(referencing),
                     },
                     tables=[action.table, *referencing],
                     lock="ACCESS EXCLUSIVE",
+                    detail=(
+                        f"Referencing tables: {', '.join(referencing)}. "
+                        f"Foreign keys: {', '.join(names)}."
+                    ),
                 )
         done = defined_by(stmt)
         keys.dropped.update(done.dropped_constraints)

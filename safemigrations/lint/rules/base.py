@@ -40,7 +40,8 @@ class Hit:
 
     ``params`` fill the placeholders of :attr:`Rule.message` (``{table}``, ``{column}``, …);
     ``message`` replaces it entirely. Migration rules set ``statement`` to anchor the finding
-    (file, line, Django operation); statement rules may leave it None.
+    (file, line, Django operation); statement rules may leave it None. ``detail`` holds what does
+    not fit a one-line message (long lists); it is added to the finding's ``why``.
     """
 
     params: dict[str, Any] = field(default_factory=dict)
@@ -49,6 +50,9 @@ class Hit:
     lock: str | None = None
     severity: Severity | None = None
     statement: Statement | None = None
+    # Details too long for the one-line message (every table, every constraint): appended to
+    # the finding's ``why``, so messages stay short.
+    detail: str | None = None
 
 
 @dataclass
@@ -107,15 +111,57 @@ class LintContext:
     last_statement: Statement | None = None
     # Private memory of individual rules, keyed by rule id (see :meth:`rule_state`).
     rule_memory: dict[str, Any] = field(default_factory=dict)
+    # Renames made earlier in the input, one step each: (table, new column) -> (table, old
+    # column), and (new table, "") -> (old table, ""). The schema the caller knew (the Django
+    # side's catalog snapshot) may predate some of them: its facts are found under older names.
+    renamed_from: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
     def is_new_table(self, table: str) -> bool:
         """True when ``table`` was created earlier in the same file or migration."""
         return _short(table) in self.created_tables
 
     def column_type(self, table: str, column: str) -> str | None:
-        """The column's type before the current statement (learned from the input, else schema)."""
+        """The column's type before the current statement (learned from the input, else schema;
+        a column or table renamed earlier in the input is also looked up under its old name)."""
         found = self.learned.column_type(table, column)
-        return found if found is not None else self.schema.column_type(table, column)
+        if found is None:
+            found = self.schema.column_type(table, column)
+        # The schema may have been read between two of the renames: try each earlier name.
+        for old_table, old_column in self.earlier_names(table, column):
+            if found is not None:
+                break
+            found = self.schema.column_type(old_table, old_column)
+        return found
+
+    def note_rename(self, table: str, old: str, new: str, column: bool) -> None:
+        """Remember a column rename (``column=True``: ``old``/``new`` are column names of
+        ``table``) or a table rename (``old``/``new`` are table names)."""
+        if column:
+            self.renamed_from[(_short(table), new)] = (_short(table), old)
+        else:
+            self.renamed_from[(_short(new), "")] = (_short(old), "")
+
+    def original_name(self, table: str, column: str) -> tuple[str, str]:
+        """``(table, column)`` as they were named before this input's renames."""
+        names = self.earlier_names(table, column)
+        return names[-1] if names else (_short(table), column)
+
+    def earlier_names(self, table: str, column: str) -> list[tuple[str, str]]:
+        """The names ``(table, column)`` had before each of this input's renames, latest
+        first (empty when it was not renamed)."""
+        table = _short(table)
+        names: list[tuple[str, str]] = []
+        for _ in range(len(self.renamed_from) + 1):  # each step undoes one rename
+            if column and (table, column) in self.renamed_from:
+                table, column = self.renamed_from[(table, column)]
+            elif (table, "") in self.renamed_from:
+                table = self.renamed_from[(table, "")][0]
+            else:
+                break
+            if (table, column) in names:
+                break
+            names.append((table, column))
+        return names
 
     def rule_state(self, rule_id: str, factory: Callable[[], Any]) -> Any:
         """A rule's own memory across statements of one input (created by ``factory``)."""

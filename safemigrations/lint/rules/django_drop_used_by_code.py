@@ -12,6 +12,7 @@ from safemigrations.lint.rules._django import (
     current_column,
     current_model,
     database_operations,
+    sql_of,
 )
 from safemigrations.lint.rules.base import Hit, MigrationContext, Rule
 
@@ -60,8 +61,10 @@ class DropStillUsedByCode(Rule):
                 consequence = "queries of the new code on this model will fail"
             elif isinstance(operation, migrations.DeleteModel):
                 model = current_model(ctx.app, operation.name)
-                if model is None or not model._meta.managed:
+                if model is None or not model._meta.managed or model._meta.proxy:
                     continue
+                if "DROP TABLE" not in sql_of(ctx, index):
+                    continue  # a proxy or unmanaged model in the migration state: no SQL ran
                 what = f"table {model._meta.db_table}"
                 consequence = f"every query on {operation.name} will fail"
             else:

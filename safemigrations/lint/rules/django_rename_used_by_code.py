@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import migrations
+from pglast import ast
 
-from safemigrations.lint.model import Severity
+from safemigrations.lint.model import Severity, Statement
 from safemigrations.lint.rules._django import anchor, database_operations, sql_of
 from safemigrations.lint.rules.base import Hit, MigrationContext, Rule
+from safemigrations.lint.sql import relname
 
 
 class RenameUsedByCode(Rule):
@@ -47,7 +49,9 @@ class RenameUsedByCode(Rule):
             if isinstance(operation, migrations.RenameField):
                 if "RENAME COLUMN" not in sql:
                     continue
-                what = f"column {operation.model_name}.{operation.old_name} to {operation.new_name}"
+                what = _renamed_column(_rename_statement(ctx, index)) or (
+                    f"column {operation.model_name}.{operation.old_name} to {operation.new_name}"
+                )
             elif isinstance(operation, migrations.RenameModel | migrations.AlterModelTable):
                 if "RENAME TO" not in sql and "RENAME COLUMN" not in sql:
                     continue
@@ -57,5 +61,23 @@ class RenameUsedByCode(Rule):
                 continue
             yield Hit(
                 params={"operation": type(operation).__name__, "what": what},
-                statement=anchor(ctx, index),
+                statement=_rename_statement(ctx, index),
             )
+
+
+def _renamed_column(statement: Statement) -> str | None:
+    """``column shop_book.author_id to writer_id``: the database names the running code uses,
+    read from the ``RENAME COLUMN`` statement (None when it is not one)."""
+    node = statement.node
+    if not isinstance(node, ast.RenameStmt) or node.relation is None or not node.subname:
+        return None
+    return f"column {relname(node.relation)}.{node.subname} to {node.newname}"
+
+
+def _rename_statement(ctx: MigrationContext, index: int) -> Statement:
+    """The statement of operation ``index`` that renames (so the finding shows its SQL, not the
+    operation's first statement, which may be a constraint drop or another rename's)."""
+    for statement in ctx.statements_of(index):
+        if "RENAME" in statement.sql.upper():
+            return statement
+    return anchor(ctx, index)

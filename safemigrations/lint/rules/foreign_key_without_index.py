@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from safemigrations.lint.model import Severity, Statement
 from safemigrations.lint.rules._schema import covers, defined_by
 from safemigrations.lint.rules.base import Hit, LintContext, Rule
 from safemigrations.lint.snapshot import ForeignKeyInfo, IndexInfo
-from safemigrations.lint.sql import StatementFacts
+from safemigrations.lint.sql import StatementFacts, short
 
 
 @dataclass
@@ -21,6 +21,49 @@ class _Seen:
     dropped: dict[str, Statement] = field(default_factory=dict)  # index name -> DROP statement
     dropped_constraints: set[tuple[str, str]] = field(default_factory=set)
     dropped_tables: set[str] = field(default_factory=set)
+    # Column and table renames in order: (table, old column, new column), column "" for a table
+    # rename (old, new). The catalog snapshot may predate them.
+    renames: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def rename(self, table: str, old: str, new: str) -> None:
+        """Follow a rename in what was seen so far, and remember it for the catalog's facts."""
+        self.renames.append((table, old, new))
+        self.created = [_renamed_index(i, table, old, new) for i in self.created]
+        self.added = [(_renamed_fk(fk, table, old, new), s) for fk, s in self.added]
+
+    def follow(
+        self, indexes: list[IndexInfo], fks: list[ForeignKeyInfo]
+    ) -> tuple[list[IndexInfo], list[ForeignKeyInfo]]:
+        """The catalog's indexes and foreign keys with this input's renames applied (a no-op
+        for a snapshot read after them: the old names are gone)."""
+        for table, old, new in self.renames:
+            indexes = [_renamed_index(i, table, old, new) for i in indexes]
+            fks = [_renamed_fk(fk, table, old, new) for fk in fks]
+        return indexes, fks
+
+
+def _renamed_index(index: IndexInfo, table: str, old: str, new: str) -> IndexInfo:
+    if table == "":  # table rename: old -> new
+        return replace(index, table=new) if index.table == old else index
+    if index.table != table:
+        return index
+    return replace(index, columns=tuple(new if c == old else c for c in index.columns))
+
+
+def _renamed_fk(fk: ForeignKeyInfo, table: str, old: str, new: str) -> ForeignKeyInfo:
+    if table == "":
+        return replace(
+            fk,
+            table=new if fk.table == old else fk.table,
+            referenced=new if fk.referenced == old else fk.referenced,
+        )
+    if fk.table == table:
+        fk = replace(fk, columns=tuple(new if c == old else c for c in fk.columns))
+    if fk.referenced == table:
+        fk = replace(
+            fk, referenced_columns=tuple(new if c == old else c for c in fk.referenced_columns)
+        )
+    return fk
 
 
 class ForeignKeyWithoutIndex(Rule):
@@ -83,6 +126,12 @@ class ForeignKeyWithoutIndex(Rule):
             seen.created = [i for i in seen.created if i.name != name]
         seen.created.extend(done.indexes)
         seen.dropped_tables.update(done.dropped_tables)
+        for action in stmt.actions_of("rename_column"):
+            if action.column and action.node is not None and action.node.newname:
+                seen.rename(short(action.table), action.column, action.node.newname)
+        for action in stmt.actions_of("rename_table"):
+            if action.detail:
+                seen.rename("", short(action.table), short(action.detail))
         return ()
 
     def finish(self, ctx: LintContext) -> Iterable[Hit]:
@@ -95,9 +144,10 @@ class ForeignKeyWithoutIndex(Rule):
         # before: only keys on columns the input itself added are judged there.
         known_before = ctx.ask_schema("indexes", None)
         knows_indexes = known_before is not None
-        before: list[IndexInfo] = list(known_before or [])
+        before, existing = seen.follow(
+            list(known_before or []), list(ctx.ask_schema("foreign_keys", []))
+        )
         after = [i for i in before if i.name not in seen.dropped] + seen.created
-        existing: list[ForeignKeyInfo] = list(ctx.ask_schema("foreign_keys", []))
         candidates: list[tuple[ForeignKeyInfo, Statement | None]] = [
             (fk, None) for fk in existing if (fk.table, fk.name) not in seen.dropped_constraints
         ]

@@ -26,7 +26,11 @@ class IdentifierTooLong(Rule):
         "names can collide, and a later migration that refers to the full name (DROP INDEX, "
         "VALIDATE CONSTRAINT) fails, which breaks re-runs and rollbacks."
     )
-    fix = "Choose a shorter name (Django's `Index(name=...)`/`Constraint(name=...)` limit is 30 characters)."
+    fix = (
+        "Choose a name of at most 63 bytes. Django checks `Index(name=...)` against 30 "
+        "characters, but not constraint names (`UniqueConstraint`, `CheckConstraint`) nor names "
+        "in `RunSQL`: PostgreSQL cuts those silently, and two long names can then collide."
+    )
     unsafe_example = (
         'CREATE INDEX CONCURRENTLY IF NOT EXISTS "' + "x" * 70 + '" ON "shop_book" ("title");'
     )

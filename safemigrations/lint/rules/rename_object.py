@@ -1,4 +1,8 @@
-"""SM606: renaming a sequence, function, type, domain, schema or enum value that code still uses."""
+"""SM606: renaming a function, type, domain, schema or enum value that code still uses.
+
+Sequence renames are not reported: nothing in running code names a sequence (defaults store its
+oid, Django resets sequences through ``pg_get_serial_sequence``).
+"""
 
 from __future__ import annotations
 
@@ -13,9 +17,11 @@ from safemigrations.lint.sql import StatementFacts, relname
 
 OT = enums.ObjectType
 
-# Renamed objects this rule judges (tables, views and columns are SM601/SM602's).
+# Renamed objects this rule judges (tables, views and columns are SM601/SM602's). Sequences are
+# not: code reaches them through the column default (``nextval('…'::regclass)`` stores the
+# sequence's oid, which a rename keeps) or ``pg_get_serial_sequence`` (which follows it), and
+# Django's ORM never names a sequence.
 _KINDS = {
-    OT.OBJECT_SEQUENCE: "sequence",
     OT.OBJECT_FUNCTION: "function",
     OT.OBJECT_PROCEDURE: "procedure",
     OT.OBJECT_ROUTINE: "routine",
@@ -45,13 +51,12 @@ class RenameObject(Rule):
     id = "SM606"
     name = "rename-object"
     severity = Severity.WARNING
-    title = "Sequence, function, type, schema, type attribute or enum value renamed"
+    title = "Function, type, schema, type attribute or enum value renamed"
     message = "{what}: running code that uses the old name fails"
     why = (
         "The rename itself is instant (a brief lock on the object), but everything that names "
         "the old object breaks at once: application servers still on the previous release "
-        "(raw SQL, `RunSQL`, a `nextval('old_seq')` default, enum values written by the ORM as "
-        "strings), and function bodies, which PostgreSQL stores as text and resolves at call "
+        "(raw SQL, `RunSQL`, enum values written by the ORM as strings), and function bodies, which PostgreSQL stores as text and resolves at call "
         'time. They fail with "does not exist" or "invalid input value for enum" until every '
         "caller is deployed again."
     )

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from safemigrations.lint.model import Severity
 from safemigrations.lint.rules.base import Hit, LintContext, Rule
-from safemigrations.lint.sql import StatementFacts
+from safemigrations.lint.sql import StatementFacts, short
 
 
 class RenameTable(Rule):
@@ -33,7 +33,15 @@ class RenameTable(Rule):
     def check(self, stmt: StatementFacts, ctx: LintContext) -> Iterable[Hit]:
         """Flag renames and schema moves of existing tables."""
         for action in stmt.actions_of("rename_table", "set_schema"):
-            if ctx.is_new_table(action.table):
+            if ctx.is_new_table(action.table) or _is_sequence_rename(action.table, action.detail):
                 continue
             what = "RENAME TO on" if action.kind == "rename_table" else "SET SCHEMA on"
             yield Hit(params={"what": what, "table": action.table})
+
+
+def _is_sequence_rename(old: str, new: str) -> bool:
+    """``ALTER TABLE x_id_seq RENAME TO y_id_seq``: PostgreSQL accepts ``ALTER TABLE`` for
+    sequences, and projects rename a table's sequence after the table this way. Code never names
+    a sequence (defaults hold its oid), so it is not a rename that breaks running code. Told by
+    PostgreSQL's ``<table>_<column>_seq`` naming, on both sides."""
+    return short(old).endswith("_seq") and short(new or "").endswith("_seq")

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from safemigrations.lint.locks import LockMode
 from safemigrations.lint.model import Severity
+from safemigrations.lint.rules._helpers import statement_place
 from safemigrations.lint.rules.base import Hit, LintContext, Rule
 from safemigrations.lint.sql import StatementFacts
 
@@ -18,8 +19,8 @@ class StatementsAfterStrongLock(Rule):
     severity = Severity.WARNING
     title = "Slow statement while the transaction holds a strong lock"
     message = (
-        "this statement {doing} while the transaction still holds {mode} on {held} (taken at "
-        "line {line}): {blocked} until COMMIT"
+        "this {statement} {doing} while the transaction still holds {mode} on {held} (taken at "
+        "{place}): {blocked} until COMMIT"
     )
     why = (
         "PostgreSQL releases table locks only at the end of the transaction. In an atomic "
@@ -73,14 +74,18 @@ class StatementsAfterStrongLock(Rule):
             if not others:
                 return
             doing = f"locks {', '.join(sorted(others))} too"
-        mode = LockMode.parse(held.mode)
-        blocked = "reads and writes wait" if mode >= LockMode.ACCESS_EXCLUSIVE else "writes wait"
+        blocked = "reads and writes wait"
         yield Hit(
             params={
                 "doing": doing,
                 "mode": held.mode,
                 "held": held.table,
-                "line": held.statement.line,
+                "place": statement_place(held.statement),
+                "statement": (
+                    "statement (deferred SQL, run at the end of the migration)"
+                    if stmt.statement.deferred
+                    else "statement"
+                ),
                 "blocked": blocked,
             },
             lock=held.mode,

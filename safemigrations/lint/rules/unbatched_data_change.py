@@ -34,7 +34,7 @@ class UnbatchedDataChange(Rule):
     safe_example = 'UPDATE "shop_book" SET "isbn" = \'\' WHERE "id" = 42;'
 
     def check(self, stmt: StatementFacts, ctx: LintContext) -> Iterable[Hit]:
-        """Flag UPDATE/DELETE on existing tables unless the WHERE pins a single key."""
+        """Flag UPDATE/DELETE on existing tables unless the WHERE pins a few key values."""
         for action in stmt.actions_of("update", "delete"):
             if ctx.is_new_table(action.table) or _single_row(action.node):
                 continue
@@ -46,17 +46,39 @@ class UnbatchedDataChange(Rule):
             )
 
 
-def _single_row(node: object) -> bool:
-    """``WHERE id = <constant>``: a point update, not a back-fill."""
+#: Most key values a ``WHERE key IN (…)`` may list and still count as a few rows.
+MAX_LISTED_KEYS = 100
+
+
+def _is_key(node: object) -> bool:
+    """A column reference to a key: ``id``/``pk`` or a Django foreign key column (``…_id``)."""
     from pglast import ast
 
+    if not isinstance(node, ast.ColumnRef):
+        return False
+    name = getattr((node.fields or ("",))[-1], "sval", "") or ""
+    return name in ("id", "pk") or name.endswith("_id")
+
+
+def _single_row(node: object) -> bool:
+    """``WHERE key = <constant>`` or ``WHERE key IN (<a few constants>)``: the rows of a few
+    keys (Django's delete collector writes ``"id" IN (2)`` and ``"page_id" IN (2)`` for
+    ``obj.delete()`` in a ``RunPython``), not a back-fill."""
+    from pglast import ast, enums
+
     where = getattr(node, "whereClause", None)
-    if not isinstance(where, ast.A_Expr) or getattr((where.name or ("",))[0], "sval", "") != "=":
+    if not isinstance(where, ast.A_Expr):
+        return False
+    operator = getattr((where.name or ("",))[0], "sval", "")
+    constant = ast.A_Const | ast.ParamRef
+    if where.kind == enums.A_Expr_Kind.AEXPR_IN and operator == "=":
+        values = where.rexpr if isinstance(where.rexpr, tuple | list) else ()
+        return (
+            _is_key(where.lexpr)
+            and 0 < len(values) <= MAX_LISTED_KEYS
+            and all(isinstance(v, constant) for v in values)
+        )
+    if operator != "=":
         return False
     sides = (where.lexpr, where.rexpr)
-    has_key = any(
-        isinstance(s, ast.ColumnRef)
-        and getattr((s.fields or ("",))[-1], "sval", "") in ("id", "pk")
-        for s in sides
-    )
-    return has_key and any(isinstance(s, ast.A_Const | ast.ParamRef) for s in sides)
+    return any(_is_key(s) for s in sides) and any(isinstance(s, constant) for s in sides)

@@ -18,16 +18,20 @@ from django.db.migrations.loader import MigrationLoader
 
 from safemigrations.lint import targets
 from safemigrations.lint.collect import scratch_server
+from safemigrations.lint.config import LintConfig
 from safemigrations.lint.project import LintResult, lint_migrations
 from safemigrations.lint.report import FORMATS, render
-from safemigrations.lint.report.text import summary
+from safemigrations.lint.report.text import fresh_note, summary
+from safemigrations.lint.tablesize import counts
 from safemigrations.lint.trace import MigrationTracer, render_trace
 from safemigrations.management.checks import lintmigrations_note
 from safemigrations.management.lint_support import (
+    add_judgement_options,
     fail_if_needed,
     lint_config,
     scratch_databases_allowed,
     style_hook,
+    table_stats_from,
 )
 
 
@@ -91,11 +95,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Neither use nor keep template databases of already applied migrations.",
         )
+        add_judgement_options(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         config = lint_config(
-            fail_on=options["fail_on"], target_pg_version=options["target_pg_version"]
+            fail_on=options["fail_on"],
+            target_pg_version=options["target_pg_version"],
+            include_fresh=options["include_fresh"],
         )
+        table_stats = table_stats_from(options)
         loader = MigrationLoader(None, ignore_no_migrations=True)
         keys = self.select(loader, options)
         observer = None
@@ -110,8 +118,9 @@ class Command(BaseCommand):
                 use_cache=not options["no_cache"],
                 observer=observer,
                 loader=loader,
+                table_stats=table_stats,
             )
-        self.report(result, options)
+        self.report(result, options, config)
         fail_if_needed(result.findings, config)
 
     def select(self, loader: MigrationLoader, options: dict[str, Any]) -> list[tuple[str, str]]:
@@ -128,10 +137,14 @@ class Command(BaseCommand):
             return targets.unapplied(loader, labels, options["database"])
         return targets.all_of(loader, labels)
 
-    def report(self, result: LintResult, options: dict[str, Any]) -> None:
+    def report(self, result: LintResult, options: dict[str, Any], config: LintConfig) -> None:
         fmt = options["format"]
+        fresh = len(result.fresh)
         if fmt != "text":
             self.stdout.write(render(result.findings, fmt))
+            note = fresh_note(fresh, shown=config.include_fresh).strip()
+            if note:  # never silent: the machine formats keep their shape, people read stderr
+                self.stderr.write(note)
             return
         collection = result.collection
         count = len(collection.migrations) if collection else 0
@@ -139,12 +152,15 @@ class Command(BaseCommand):
             self.stdout.write("No migrations to lint.")
             return
         style = style_hook(self)
+        explained: set[str] = set()  # each rule's why and fix are printed once
         for key, findings in result.by_migration.items():
             if not findings and not options["trace"]:
                 continue
             self.stdout.write(self.style.MIGRATE_HEADING(f"{key[0]}.{key[1]}"))
             if findings:
-                self.stdout.write(render(findings, "text", style=style, verbose=True))
+                self.stdout.write(
+                    render(findings, "text", style=style, verbose=True, explained=explained)
+                )
             if options["trace"]:
                 self.write_trace(result, key)
             self.stdout.write("")
@@ -158,7 +174,13 @@ class Command(BaseCommand):
                 else ""
             )
         )
-        self.stdout.write(style("summary", summary(result.findings)))
+        if result.table_stats is not None:
+            self.stdout.write(size_summary(result))
+        self.stdout.write(
+            style(
+                "summary", summary(result.findings, fresh=fresh, fresh_shown=config.include_fresh)
+            )
+        )
 
     def write_trace(self, result: LintResult, key: tuple[str, str]) -> None:
         collection = result.collection
@@ -171,3 +193,16 @@ class Command(BaseCommand):
                 )
                 for line in render_trace(traces):
                     self.stdout.write(line)
+
+
+def size_summary(result: LintResult) -> str:
+    """How the findings were judged by table size, and from which statistics."""
+    stats = result.table_stats
+    assert stats is not None
+    n = counts(result.findings)
+    when = f", exported {stats.exported_at}" if stats.exported_at else ""
+    return (
+        f"Severity judged by table size from {stats.source}{when}: {n['small']} on small "
+        f"tables (info), {n['medium']} on medium ones (rule severity), {n['large']} on large "
+        f"ones (error), {n['unknown']} on tables not in the statistics (rule severity kept)."
+    )

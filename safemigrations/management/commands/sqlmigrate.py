@@ -27,11 +27,15 @@ from safemigrations.lint import targets
 from safemigrations.lint.collect import CollectedMigration, is_transaction_control
 from safemigrations.lint.model import Finding, Statement
 from safemigrations.lint.project import lint_migrations
+from safemigrations.lint.report.text import fresh_note
+from safemigrations.lint.tablesize import size_text
 from safemigrations.management.compose import DelegatingCommand
 from safemigrations.management.lint_support import (
+    add_judgement_options,
     fail_if_needed,
     lint_config,
     scratch_databases_allowed,
+    table_stats_from,
 )
 
 
@@ -58,6 +62,7 @@ class SafeSqlmigrateMixin:
         )
         parser.add_argument("--target-pg-version", metavar="N", default=None)
         parser.add_argument("--fail-on", choices=["error", "warning", "info"], default=None)
+        add_judgement_options(parser)
 
     def handle(self, *args: Any, **options: Any) -> str | None:
         if options["lint"]:
@@ -94,17 +99,31 @@ class SafeSqlmigrateMixin:
 
     def lint(self, options: dict[str, Any]) -> None:
         config = lint_config(
-            fail_on=options["fail_on"], target_pg_version=options["target_pg_version"]
+            fail_on=options["fail_on"],
+            target_pg_version=options["target_pg_version"],
+            include_fresh=options["include_fresh"],
         )
-        loader = MigrationLoader(None, ignore_no_migrations=True, replace_migrations=False)
+        table_stats = table_stats_from(options)
+        # The graph migrate uses on a new database: a squashed migration stands for the ones it
+        # replaces (with both in the graph the replay would apply the same changes twice).
+        loader = MigrationLoader(None, ignore_no_migrations=True)
         key = targets.by_name(loader, options["app_label"], options["migration_name"])
+        if key not in loader.graph.nodes:
+            raise CommandError(replaced_by_squash(loader, key))
         with scratch_databases_allowed(options["database"]):
             result = lint_migrations(
-                [key], config=config, database=options["database"], loader=loader
+                [key],
+                config=config,
+                database=options["database"],
+                loader=loader,
+                table_stats=table_stats,
             )
         assert result.collection is not None
         for collected in result.collection.migrations:
             self.write_linted(collected, result.by_migration.get(collected.key, []))
+        note = fresh_note(len(result.fresh), shown=config.include_fresh).strip()
+        if note:
+            self.stdout.write(f"-- {note}")
         fail_if_needed(result.findings, config)
 
     def write_linted(self, collected: CollectedMigration, findings: list[Finding]) -> None:
@@ -153,7 +172,13 @@ class SafeSqlmigrateMixin:
         styles = {"error": self.style.ERROR, "warning": self.style.WARNING}
         for f in findings:
             paint = styles.get(str(f.severity), self.style.NOTICE)
-            self.stdout.write(paint(f"--   ^ {f.rule} {f.severity}: {f.message}"))
+            # Every line stays an SQL comment (a database error's message spans several lines).
+            message = "\n--     ".join(f.message.splitlines() or [""])
+            self.stdout.write(paint(f"--   ^ {f.rule} {f.severity}: {message}"))
+            if f.table_size:
+                self.stdout.write(f"--     size: {size_text(f.table_size)}")
+            if f.fresh:
+                self.stdout.write(f"--     fresh: {f.fresh}")
             if f.fix:
                 first = f.fix.strip().splitlines()[0]
                 self.stdout.write(f"--     fix: {first}")
@@ -180,3 +205,20 @@ def _take(
     for f in taken:
         pending.remove(f)
     return taken
+
+
+def replaced_by_squash(loader: MigrationLoader, key: tuple[str, str]) -> str:
+    """The error for a migration that a squashed migration replaces in the graph."""
+    squashes = [
+        f"{squash[0]}.{squash[1]}"
+        for squash, migration in loader.replacements.items()
+        if key in migration.replaces
+    ]
+    name = f"{key[0]}.{key[1]}"
+    if not squashes:
+        return f"{name} is not in the migration graph"
+    return (
+        f"{name} is replaced by the squashed migration {squashes[0]}, which is what migrate "
+        f"runs on a database that applied none of them: lint that one (`sqlmigrate --lint "
+        f"{key[0]} {squashes[0].split('.', 1)[1]}`)"
+    )
