@@ -10,6 +10,8 @@ RETRY_MAX_BACKOFF      10.0     ceiling of the wait between two retries
 SAFE_MAKEMIGRATIONS    None     makemigrations writes safe operations (None: on for PostgreSQL)
 MIGRATE_LOCK_WAITS     True     ``migrate`` bounds and retries the lock waits of every statement
 PROGRESS_INTERVAL      10.0     seconds between progress lines of a long step (not a terminal)
+LINT_DATABASE_URL      None     server the linter creates its scratch/template databases on
+LINT_DATABASE_PREFIX   smlint_  name prefix of those databases (``lintcache`` lists/drops them)
 =====================  =======  ==========================================================
 """
 
@@ -29,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     "SAFE_MAKEMIGRATIONS": None,
     "MIGRATE_LOCK_WAITS": True,
     "PROGRESS_INTERVAL": 10.0,
+    "LINT_DATABASE_URL": None,
+    "LINT_DATABASE_PREFIX": "smlint_",
 }
 
 #: Verbosity of the running ``migrate`` command; progress output stays quiet at 0.

@@ -145,7 +145,7 @@ def test_safe_chain_has_no_django_level_finding(scenario) -> None:
 def test_second_run_starts_from_the_cached_template(scenario, monkeypatch) -> None:
     keys = scenario("safe")
     # Keep the base template even when applying it is quicker than copying it on this machine.
-    monkeypatch.setattr("safemigrations.lint.collect.keep_base_template", lambda *_: True)
+    monkeypatch.setattr("safemigrations.lint.replay.runner.keep_base_template", lambda *_: True)
     first = collect(keys[2:4]).stats
     second = collect(keys[2:4]).stats
     assert second.template_hit

@@ -13,7 +13,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from .server import Server, get_server
+from .server import Server, get_server, server_from_url
 
 
 def scratch_name(prefix: str) -> str:
@@ -224,3 +224,63 @@ def close_alias(alias: str) -> None:
     wrapper = getattr(connections._connections, alias, None)  # type: ignore[attr-defined]
     if wrapper is not None:
         wrapper.close()
+
+
+def lint_server(database: str = "default") -> tuple[Server, dict[str, Any]]:
+    """The server that hosts the linter's scratch and template databases, and the Django
+    ``DATABASES`` entry to copy for connections to them.
+
+    ``SAFEMIGRATIONS["LINT_DATABASE_URL"]`` when set (a server the user names, e.g. a local
+    throw-away PostgreSQL in CI, when the project's role may not ``CREATE DATABASE``); else the
+    project's own server when ``DATABASES[database]`` is PostgreSQL (scratch databases then
+    match its version and extensions); else ``DATABASE_URL`` or the embedded server.
+    """
+    from django.db import connections
+    from django.db.utils import ConnectionHandler
+
+    from safemigrations.conf import setting
+
+    url = setting("LINT_DATABASE_URL")
+    if url:
+        server = server_from_url(str(url), source='SAFEMIGRATIONS["LINT_DATABASE_URL"]')
+        configured = ConnectionHandler().configure_settings({"default": server.django_database()})
+        return server, configured["default"]
+    settings_dict = connections[database].settings_dict
+    if settings_dict.get("ENGINE", "").endswith("postgresql"):
+        return server_for_django(settings_dict), settings_dict
+    server = get_server()
+    configured = ConnectionHandler().configure_settings({"default": server.django_database()})
+    return server, configured["default"]
+
+
+def lint_prefix() -> str:
+    """``SAFEMIGRATIONS["LINT_DATABASE_PREFIX"]``: the start of every database name the linter
+    creates (scratch databases: prefix + ``run_``; templates: prefix + ``tpl_``)."""
+    from safemigrations.conf import setting
+
+    prefix = str(setting("LINT_DATABASE_PREFIX") or "smlint_")
+    return re.sub(r"[^a-z0-9_]", "_", prefix.lower())[:30]
+
+
+def lint_databases(server: Server, prefix: str) -> list[tuple[str, int, int]]:
+    """``(name, size in bytes, sessions connected)`` of the databases whose name starts with
+    ``prefix`` (the linter's scratch and template databases), oldest first."""
+    with server.connect() as conn:
+        rows = conn.execute(
+            "SELECT d.datname, pg_database_size(d.oid), "
+            "(SELECT count(*) FROM pg_stat_activity a WHERE a.datid = d.oid) "
+            "FROM pg_database d WHERE starts_with(d.datname, %s) ORDER BY d.oid",
+            [prefix],
+        ).fetchall()
+    return [(r[0], int(r[1]), int(r[2])) for r in rows]
+
+
+def drop_unused_database(server: Server, name: str) -> bool:
+    """``DROP DATABASE name`` unless a session is connected to it (a run in progress): False
+    then, and the database stays."""
+    try:
+        with server.connect() as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+    except psycopg.errors.ObjectInUse:
+        return False
+    return True

@@ -21,6 +21,7 @@ from safemigrations.lint.collect import CollectedMigration, Collection, Statemen
 from safemigrations.lint.config import LintConfig
 from safemigrations.lint.engine import lint_migration
 from safemigrations.lint.model import Finding
+from safemigrations.lint.replay.results import REPORT_TO
 from safemigrations.lint.rules.base import MigrationContext, all_rules
 
 Key = tuple[str, str]
@@ -49,24 +50,46 @@ def lint_migrations(
     use_cache: bool = True,
     observer: StatementObserver | None = None,
     loader: MigrationLoader | None = None,
+    build: str = "auto",
+    cache_dir: str | None = None,
 ) -> LintResult:
     """Collect and lint ``targets`` (``(app_label, name)`` keys), in graph order.
 
     The PostgreSQL version the rules assume is ``pg_version``, else the configured
     ``target_pg_version``, else the major version of the server the scratch database ran on.
-    Apps in ``config.exclude_apps`` are left out.
+    Apps in ``config.exclude_apps`` are left out. ``build`` and ``cache_dir``: how the schema
+    before the targets is built and where its template is kept as a file (see
+    :func:`safemigrations.lint.collect.collect`). Each migration is judged as soon as it is
+    collected, and its project state is then released (a large project's 260 states do not
+    all stay in memory).
     """
     config = config or LintConfig()
     keys = [k for k in targets if k[0] not in config.exclude_apps]
-    collection = collect(
-        keys, database=database, use_cache=use_cache, observer=observer, loader=loader
-    )
-    version = pg_version or config.target_pg_version or collection.server_version // 10000
-    result = LintResult(collection=collection, pg_version=version)
-    for collected in collection.migrations:
+    result = LintResult()
+    server_version: list[int] = []
+
+    def judge(collected: CollectedMigration) -> None:
+        version = pg_version or config.target_pg_version or server_version[0] // 10000
         findings = lint_collected(collected, config=config, pg_version=version)
+        collected.from_state = None
         result.by_migration[collected.key] = findings
         result.findings.extend(findings)
+
+    from safemigrations.db.scratch import lint_server
+
+    server_version.append(lint_server(database)[0].version_num())
+    collection = collect(
+        keys,
+        database=database,
+        use_cache=use_cache,
+        observer=observer,
+        loader=loader,
+        build=build,
+        cache_dir=cache_dir,
+        on_collected=judge,
+    )
+    result.collection = collection
+    result.pg_version = pg_version or config.target_pg_version or collection.server_version // 10000
     return result
 
 
@@ -74,6 +97,23 @@ def lint_collected(
     collected: CollectedMigration, *, config: LintConfig, pg_version: int
 ) -> list[Finding]:
     """The findings of one collected migration, superseded and suppressed ones removed."""
+    try:
+        return _lint_collected(collected, config=config, pg_version=pg_version)
+    except Exception as exc:  # a rule's bug must not hide the migration: say so, count it
+        collected.not_analysed = (
+            f"the linter's rules failed on it ({type(exc).__name__}: {str(exc).strip()[:300]}); "
+            f"{REPORT_TO}"
+        )
+        return _lint_collected(collected, config=config, pg_version=pg_version, only=("SM910",))
+
+
+def _lint_collected(
+    collected: CollectedMigration,
+    *,
+    config: LintConfig,
+    pg_version: int,
+    only: tuple[str, ...] = (),
+) -> list[Finding]:
     if migrate_bounds_lock_waits() and not config.session_lock_timeout:
         config = config.merged(session_lock_timeout=True)
     ctx = MigrationContext(
@@ -82,12 +122,14 @@ def lint_collected(
         migration=collected.migration,
         operations=list(collected.migration.operations),
         from_state=collected.from_state,
-        statements=collected.to_statements(),
+        statements=[] if only else collected.to_statements(),
         pg_version=pg_version,
         config=config,
         schema=collected.schema(),
         collected=collected,
     )
+    if only:
+        return [f for f in lint_migration(ctx) if f.rule in only]
     findings = drop_handled_by_operation(drop_superseded(lint_migration(ctx)), ctx.operations)
     findings = suppress.apply(
         findings, collected.migration, app=collected.app, name=collected.name, config=config

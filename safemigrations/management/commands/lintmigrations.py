@@ -16,9 +16,11 @@ from django.db.migrations.loader import MigrationLoader
 from safemigrations.lint import targets
 from safemigrations.lint.collect import scratch_server
 from safemigrations.lint.project import LintResult, lint_migrations
+from safemigrations.lint.replay.runner import cache_key
 from safemigrations.lint.report import FORMATS, render
 from safemigrations.lint.report.text import summary
 from safemigrations.lint.trace import MigrationTracer, render_trace
+from safemigrations.management.lint_build import add_build_options, build_lines, write_stats
 from safemigrations.management.lint_support import fail_if_needed, lint_config, style_hook
 
 
@@ -68,6 +70,19 @@ class Command(BaseCommand):
             action="store_true",
             help="Neither use nor keep template databases of already applied migrations.",
         )
+        add_build_options(parser)
+        parser.add_argument(
+            "--print-cache-key",
+            action="store_true",
+            help="Print the key of the template the selection starts from, and exit (for CI "
+            "caches of --cache-dir).",
+        )
+        parser.add_argument(
+            "--stats-json",
+            metavar="FILE",
+            help="Also write the run's facts (build mode, migrations linted and not analysed, "
+            "cache key, timings) to FILE as JSON ('-' for standard error).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         config = lint_config(
@@ -75,6 +90,11 @@ class Command(BaseCommand):
         )
         loader = MigrationLoader(None, ignore_no_migrations=True)
         keys = self.select(loader, options)
+        if options["print_cache_key"]:
+            self.stdout.write(
+                cache_key(keys, loader=loader, database=options["database"], build=options["build"])
+            )
+            return
         observer = None
         if options["trace"]:
             server, _ = scratch_server(options["database"])
@@ -86,8 +106,11 @@ class Command(BaseCommand):
             use_cache=not options["no_cache"],
             observer=observer,
             loader=loader,
+            build=options["build"],
+            cache_dir=options["cache_dir"],
         )
         self.report(result, options)
+        write_stats(self, result, options["stats_json"])
         fail_if_needed(result.findings, config)
 
     def select(self, loader: MigrationLoader, options: dict[str, Any]) -> list[tuple[str, str]]:
@@ -134,6 +157,9 @@ class Command(BaseCommand):
                 else ""
             )
         )
+        if collection is not None:
+            for line in build_lines(collection):
+                self.stdout.write(line)
         self.stdout.write(style("summary", summary(result.findings)))
 
     def write_trace(self, result: LintResult, key: tuple[str, str]) -> None:

@@ -23,6 +23,7 @@ from safemigrations.lint import targets
 from safemigrations.lint.collect import CollectedMigration, is_transaction_control
 from safemigrations.lint.model import Finding, Statement
 from safemigrations.lint.project import lint_migrations
+from safemigrations.management.lint_build import add_build_options, build_lines
 from safemigrations.management.lint_support import fail_if_needed, lint_config
 
 
@@ -41,6 +42,7 @@ class Command(DjangoSqlmigrateCommand):
         )
         parser.add_argument("--target-pg-version", metavar="N", default=None)
         parser.add_argument("--fail-on", choices=["error", "warning"], default=None)
+        add_build_options(parser)
 
     def handle(self, *args: Any, **options: Any) -> str | None:
         if options["lint"]:
@@ -80,10 +82,19 @@ class Command(DjangoSqlmigrateCommand):
         )
         loader = MigrationLoader(None, ignore_no_migrations=True, replace_migrations=False)
         key = targets.by_name(loader, options["app_label"], options["migration_name"])
-        result = lint_migrations([key], config=config, database=options["database"], loader=loader)
+        result = lint_migrations(
+            [key],
+            config=config,
+            database=options["database"],
+            loader=loader,
+            build=options["build"],
+            cache_dir=options["cache_dir"],
+        )
         assert result.collection is not None
         for collected in result.collection.migrations:
             self.write_linted(collected, result.by_migration.get(collected.key, []))
+        for line in build_lines(result.collection):
+            self.stdout.write(f"-- {line}")
         fail_if_needed(result.findings, config)
 
     def write_linted(self, collected: CollectedMigration, findings: list[Finding]) -> None:

@@ -1,0 +1,248 @@
+"""Build the schema a migration runs against from the migration state, in one pass.
+
+Replaying 260 migrations to reach the schema before the last one costs as much as a full
+``migrate``. Django's ``ProjectState`` at that point already describes every table, column,
+index and constraint; creating all its models with the schema editor (what ``migrate
+--run-syncdb`` and test database creation do) gives the same schema in seconds.
+
+The state cannot describe what the history did outside it. Each operation of the migrations
+before the targets is sorted into one of four kinds (:func:`operation_kind`):
+
+``described``
+    Django's model, field, index and constraint operations, ``django.contrib.postgres``' index
+    and constraint operations, safemigrations' own operations, and ``SeparateDatabaseAndState``
+    without database operations: the state says what they did.
+``data``
+    ``RunPython``, and ``RunSQL`` whose statements only read or change rows (``INSERT``,
+    ``UPDATE``, ``DELETE``, ``SELECT``) or do nothing: no schema object comes from them (the
+    scratch database starts empty, so rows do not matter).
+``global``
+    ``CreateExtension`` (and its subclasses), ``CreateCollation``, and ``RunSQL`` that only
+    creates extensions: run once before the tables are created.
+``opaque``
+    Anything else (``RunSQL`` with DDL, ``SeparateDatabaseAndState`` with database operations,
+    operations of other packages): the state may not describe it.
+
+The rule (:func:`plan_build`): the schema is built from the state up to the first migration
+holding an ``opaque`` operation; from there on the history is replayed. With no such migration
+the whole base comes from the state (mode ``state``); with one at the very start everything is
+replayed (mode ``replay``); in between, mode ``state+replay``.
+
+What a state build does not reproduce: the names Django gave indexes and constraints that a
+later rename would have kept in a replayed database (the state build names them after the
+current table and column), and objects a ``data`` operation created as a side effect. Use
+``--build replay`` when a migration's SQL depends on those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pglast
+import pglast.stream
+from django.db import migrations
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.migrations.migration import Migration
+from django.db.migrations.state import ProjectState
+
+Key = tuple[str, str]
+
+#: How the schema before the targets was built (shown in the output and in JSON).
+MODES = ("state", "state+replay", "replay")
+
+DESCRIBED, DATA, GLOBAL, OPAQUE = "described", "data", "global", "opaque"
+
+_DESCRIBED_MODULES = (
+    "django.db.migrations.operations.models",
+    "django.db.migrations.operations.fields",
+    "safemigrations.operations",
+)
+_DESCRIBED_POSTGRES = {
+    "AddIndexConcurrently",
+    "RemoveIndexConcurrently",
+    "AddConstraintNotValid",
+    "ValidateConstraint",
+}
+_DATA_STATEMENTS = (
+    pglast.ast.InsertStmt,
+    pglast.ast.UpdateStmt,
+    pglast.ast.DeleteStmt,
+    pglast.ast.SelectStmt,
+)
+
+
+def operation_kind(operation: Any) -> str:
+    """``described`` / ``data`` / ``global`` / ``opaque`` (see the module docstring)."""
+    if isinstance(operation, migrations.SeparateDatabaseAndState):
+        return OPAQUE if operation.database_operations else DESCRIBED
+    if isinstance(operation, migrations.RunPython):
+        return DATA
+    if isinstance(operation, migrations.RunSQL):
+        return _sql_kind(operation.sql)
+    module = type(operation).__module__
+    name = type(operation).__name__
+    if module.startswith("django.contrib.postgres"):
+        from django.contrib.postgres.operations import CollationOperation, CreateExtension
+
+        if isinstance(operation, CreateExtension | CollationOperation):
+            return GLOBAL
+        if name in _DESCRIBED_POSTGRES:
+            return DESCRIBED
+        return OPAQUE
+    if any(module == m or module.startswith(m + ".") for m in _DESCRIBED_MODULES):
+        return DESCRIBED
+    return OPAQUE
+
+
+def _sql_kind(sql: Any) -> str:
+    texts = _sql_texts(sql)
+    if texts is None:
+        return OPAQUE
+    nodes: list[Any] = []
+    for text in texts:
+        try:
+            nodes.extend(raw.stmt for raw in pglast.parse_sql(text))
+        except pglast.parser.ParseError:
+            return OPAQUE
+    if not nodes:
+        return DATA
+    if all(isinstance(node, pglast.ast.CreateExtensionStmt) for node in nodes):
+        return GLOBAL
+    if all(isinstance(node, _DATA_STATEMENTS) for node in nodes):
+        return DATA
+    return OPAQUE
+
+
+def _sql_texts(sql: Any) -> list[str] | None:
+    """The SQL strings of a ``RunSQL.sql`` (a string, a list of strings or ``(sql, params)``
+    pairs, or ``RunSQL.noop``); None for something else."""
+    if sql == migrations.RunSQL.noop or not sql:
+        return []
+    if isinstance(sql, str):
+        return [sql]
+    texts = []
+    for item in sql:
+        if isinstance(item, str):
+            texts.append(item)
+        elif isinstance(item, list | tuple) and item and isinstance(item[0], str):
+            texts.append(item[0])
+        else:
+            return None
+    return texts
+
+
+def migration_kinds(migration: Migration) -> set[str]:
+    """The kinds of a migration's top-level operations."""
+    return {operation_kind(op) for op in migration.operations}
+
+
+@dataclass
+class BuildPlan:
+    """How to build the schema before the targets: ``from_state`` migrations come from the
+    state in one pass, ``replayed`` ones are applied one by one; ``reason`` says why the replay
+    starts where it does (the first migration with an operation the state cannot describe)."""
+
+    mode: str
+    from_state: list[Key]
+    replayed: list[Key]
+    reason: str = ""
+
+    def describe(self) -> str:
+        """One line for the command's output."""
+        if self.mode == "state":
+            return f"schema built from the migration state ({len(self.from_state)} migrations)"
+        if self.mode == "replay":
+            return f"schema built by replaying {len(self.replayed)} migrations" + (
+                f" ({self.reason})" if self.reason else ""
+            )
+        return (
+            f"schema built from the migration state ({len(self.from_state)} migrations), then "
+            f"{len(self.replayed)} replayed ({self.reason})"
+        )
+
+
+def plan_build(base: Sequence[Key], nodes: dict[Key, Migration], mode: str = "auto") -> BuildPlan:
+    """Split ``base`` (the migrations before the targets, in plan order) into a prefix built
+    from the state and a rest that is replayed, following the module's rule. ``mode`` is
+    ``auto`` (the rule), ``state`` (everything from the state) or ``replay`` (nothing)."""
+    base = list(base)
+    if mode == "replay" or not base:
+        return BuildPlan("replay", [], base, "asked for" if mode == "replay" and base else "")
+    if mode == "state":
+        return BuildPlan("state", base, [])
+    for position, key in enumerate(base):
+        if OPAQUE in migration_kinds(nodes[key]):
+            reason = (
+                f"{key[0]}.{key[1]} has an operation the migration state cannot describe "
+                f"({_first_opaque(nodes[key])})"
+            )
+            if position == 0:
+                return BuildPlan("replay", [], base, reason)
+            return BuildPlan("state+replay", base[:position], base[position:], reason)
+    return BuildPlan("state", base, [])
+
+
+def _first_opaque(migration: Migration) -> str:
+    for operation in migration.operations:
+        if operation_kind(operation) == OPAQUE:
+            return type(operation).__name__
+    return "?"
+
+
+def state_after(
+    keys: Iterable[Key], nodes: dict[Key, Migration], real_apps: Iterable[str]
+) -> ProjectState:
+    """The project state after ``keys`` (in order), computed without touching a database."""
+    state = ProjectState(real_apps=set(real_apps))
+    for key in keys:
+        nodes[key].mutate_state(state, preserve=False)
+    return state
+
+
+def build_from_state(
+    state: ProjectState,
+    connection: BaseDatabaseWrapper,
+    global_operations: Iterable[tuple[str, Any]] = (),
+) -> int:
+    """Create every model of ``state`` on ``connection`` in one schema-editor pass (foreign
+    keys are deferred to its end, as ``migrate --run-syncdb`` does), after the ``global``
+    operations (``(app_label, operation)``: extensions, collations). Returns the number of
+    tables created. Models of unmigrated apps, proxy and unmanaged models are left out, as
+    ``migrate`` leaves them out."""
+    apps = state.apps
+    created = 0
+    with connection.schema_editor(atomic=True) as editor:
+        for app_label, operation in global_operations:
+            _run_global(app_label, operation, editor, state)
+        for app_label, model_name in sorted(state.models):
+            model = apps.get_model(app_label, model_name)
+            if not model._meta.can_migrate(connection):
+                continue
+            editor.create_model(model)
+            created += 1
+    return created
+
+
+def global_operations(keys: Iterable[Key], nodes: dict[Key, Migration]) -> list[tuple[str, Any]]:
+    """The ``global`` operations of ``keys``, in order, with their app labels."""
+    found = []
+    for key in keys:
+        for operation in nodes[key].operations:
+            if operation_kind(operation) == GLOBAL:
+                found.append((key[0], operation))
+    return found
+
+
+def _run_global(app_label: str, operation: Any, editor: Any, state: ProjectState) -> None:
+    if isinstance(operation, migrations.RunSQL):
+        for text in _sql_texts(operation.sql) or []:
+            tree = pglast.parse_sql(text)
+            for raw in tree:
+                node = raw.stmt
+                if isinstance(node, pglast.ast.CreateExtensionStmt):
+                    node.if_not_exists = True
+                    editor.execute(pglast.stream.RawStream()(node))
+        return
+    operation.database_forwards(app_label, editor, state, state)
