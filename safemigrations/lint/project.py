@@ -129,7 +129,7 @@ def _lint_collected(
         collected=collected,
     )
     if only:
-        return [f for f in lint_migration(ctx) if f.rule in only]
+        return lint_migration(ctx, only=only)
     findings = drop_handled_by_operation(drop_superseded(lint_migration(ctx)), ctx.operations)
     findings = suppress.apply(
         findings, collected.migration, app=collected.app, name=collected.name, config=config

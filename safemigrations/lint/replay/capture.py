@@ -129,6 +129,7 @@ class Capture:
         #: The linter's own failures while capturing (a catalog read that raised, …): the
         #: migration still ran; what needed that information could not be judged.
         self.linter_errors: list[str] = []
+        self.catalog_failed = False  # read once: a failed read is not retried per statement
         self.ids = ids or TransactionIds()
         self.open = False
         self._stack = contextlib.ExitStack()
@@ -160,8 +161,9 @@ class Capture:
         with linter_step("recording the statement"):
             if before == "idle" and self.open and self.observer is not None:
                 self.observer.transaction_ended(self.connection)
-            if self.snapshot is None and needs_catalog(text):
+            if self.snapshot is None and not self.catalog_failed and needs_catalog(text):
                 self.snapshot = self.guarded(raw, before, "reading the catalog", read_catalog)
+                self.catalog_failed = self.snapshot is None and before != "inerror"
             index, deferred = self.tracker.owner(text)
             captured = CapturedStatement(
                 sql=text,

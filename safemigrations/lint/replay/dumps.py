@@ -13,6 +13,7 @@ written or read and the run says so.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -41,23 +42,63 @@ def _env(server: Server) -> dict[str, str]:
     return env
 
 
-def tools_missing() -> str | None:
-    """Why dumps cannot be used here (None when ``pg_dump`` and ``pg_restore`` are found)."""
-    missing = [t for t in ("pg_dump", "pg_restore") if shutil.which(t) is None]
-    return f"{' and '.join(missing)} not found on PATH" if missing else None
+def _candidate_dirs() -> list[Path]:
+    dirs = []
+    on_path = shutil.which("pg_dump")
+    if on_path:
+        dirs.append(Path(on_path).resolve().parent)
+    dirs += sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+    try:
+        import pgserver  # type: ignore[import-not-found,unused-ignore]
+
+        dirs.append(Path(pgserver.__file__).parent / "pginstall" / "bin")
+    except ImportError:
+        pass
+    return dirs
+
+
+def _major(tool: Path) -> int:
+    try:
+        out = subprocess.run([str(tool), "--version"], capture_output=True, text=True).stdout
+    except OSError:
+        return 0
+    match = re.search(r"(\d+)(?:\.\d+)?", out)
+    return int(match.group(1)) if match else 0
+
+
+def tools_for(server_version: int) -> Path | None:
+    """A directory holding ``pg_dump`` and ``pg_restore`` that can read a server of
+    ``server_version`` (``server_version_num``): at least its major version (PATH first, then
+    ``/usr/lib/postgresql/*/bin``, then the embedded server's)."""
+    major = server_version // 10000
+    for folder in _candidate_dirs():
+        dump, restore = folder / "pg_dump", folder / "pg_restore"
+        if dump.exists() and restore.exists() and _major(dump) >= major:
+            return folder
+    return None
+
+
+def tools_missing(server_version: int = 0) -> str | None:
+    """Why dumps cannot be used here (None when fitting ``pg_dump``/``pg_restore`` are found)."""
+    if tools_for(server_version) is None:
+        return (
+            f"no pg_dump/pg_restore of PostgreSQL {server_version // 10000} or newer found "
+            "(PATH, /usr/lib/postgresql/*/bin)"
+        )
+    return None
 
 
 def export(server: Server, cache: TemplateCache, key: str, cache_dir: str) -> str | None:
     """Write the template of ``key`` to the cache directory; the error text when it failed."""
-    why = tools_missing()
-    if why:
-        return why
+    tools = tools_for(server.version_num())
+    if tools is None:
+        return tools_missing(server.version_num())
     Path(cache_dir).mkdir(parents=True, exist_ok=True)
     target = dump_path(cache_dir, key)
     partial = target.with_suffix(".partial")
     proc = subprocess.run(
         [
-            *("pg_dump", "--format=custom", "--schema-only", "--no-owner"),
+            *(str(tools / "pg_dump"), "--format=custom", "--schema-only", "--no-owner"),
             *("--file", str(partial), "--dbname", cache.name(key)),
         ],
         env=_env(server),
@@ -77,12 +118,13 @@ def restore(server: Server, cache: TemplateCache, key: str, cache_dir: str) -> s
     """A template database for ``key`` restored from the cache directory (its name), or None
     when there is no dump for ``key`` or it could not be restored."""
     source = dump_path(cache_dir, key)
-    if not source.exists() or tools_missing():
+    tools = tools_for(server.version_num()) if source.exists() else None
+    if tools is None:
         return None
     name = cache.name(key)
     create_database(server, name)
     proc = subprocess.run(
-        ["pg_restore", "--no-owner", "--exit-on-error", "--dbname", name, str(source)],
+        [str(tools / "pg_restore"), "--no-owner", "--exit-on-error", "--dbname", name, str(source)],
         env=_env(server),
         capture_output=True,
         text=True,

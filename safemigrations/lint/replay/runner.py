@@ -143,6 +143,8 @@ class Replay:
         self.stale: Key | None = None  # a migration whose failure left the database behind
         self.done: list[Key] = []  # applied (or given up on) so far, in order
         self.stale_was: Key = ("", "")
+        self.base_errors: dict[Key, str] = {}
+        self.plan_order: list[Key] = []
         self.ids = TransactionIds()
         self.dbname = ""
         self.alias = database
@@ -155,7 +157,7 @@ class Replay:
             if key not in self.nodes:
                 raise LookupError(f"no migration {key[0]}.{key[1]} in the migration graph")
         base, rest = self.plan(targets)
-        plan = plan_build(base, self.nodes, self.build)
+        plan = plan_build(base, self.nodes, self.build, self.graph)
         version = self.server.version_num()
         result = Collection(server_version=version)
         self.stats.build_mode = plan.mode
@@ -168,7 +170,7 @@ class Replay:
             self.stats.template_from_dump = template is not None
         self.dbname = scratch_name(self.prefix + "run")
         started_copy = time.perf_counter()
-        create_database(self.server, self.dbname, template=template, file_copy=version >= 150000)
+        create_database(self.server, self.dbname, template=template)
         copy_seconds = time.perf_counter() - started_copy
         try:
             with django_alias(self.settings, self.dbname, alias=self.database) as alias:
@@ -216,6 +218,7 @@ class Replay:
                 if key not in seen:
                     seen.add(key)
                     plan.append(key)
+        self.plan_order = plan
         # One walk each way over the graph for all targets (not one per target).
         affected = reachable(self.graph, targets, forwards=False)
         needed = reachable(self.graph, targets, forwards=True)
@@ -243,7 +246,30 @@ class Replay:
                 plan = BuildPlan("replay", [], plan.from_state + plan.replayed)
                 state = state_after([], self.nodes, self.loader.unmigrated_apps)
         self.done.extend(plan.from_state)
-        return self.apply_all(plan.replayed, state)
+        state = self.apply_all(plan.replayed, state)
+        if self.failed and plan.mode == "state+replay":
+            # Decide by checking: the same history replayed from an empty database.
+            failed = sorted(self.failed)
+            self.stats.notes.append(
+                f"{', '.join(f'{a}.{n}' for a, n in failed)} failed on top of the state build; "
+                "the whole history was replayed instead"
+            )
+            self.failed.clear()
+            self.stale = None
+            self.done = []
+            self.stats.build_mode = "replay"
+            self.stats.build = f"schema built by replaying {len(plan.from_state + plan.replayed)}"
+            self.stats.build += " migrations"
+            self.fresh_database()
+            base = [k for k in self.plan_order if k in set(plan.from_state + plan.replayed)]
+            state = self.apply_all(base, state_after([], self.nodes, self.loader.unmigrated_apps))
+        for key in sorted(self.failed):
+            self.stats.notes.append(
+                f"{key[0]}.{key[1]} (before the linted migrations) fails when applied: "
+                f"{self.base_errors.get(key, '?')}; the scratch database was rebuilt from the "
+                "migration state after it"
+            )
+        return state
 
     def apply_rest(
         self, targets: list[Key], rest: list[Key], state: ProjectState, result: Collection
@@ -274,6 +300,7 @@ class Replay:
             try:
                 state = apply(migration, state, self.connection, migration.atomic)
             except Exception as exc:
+                self.base_errors[key] = f"{type(exc).__name__}: {str(exc).strip()[:300]}"
                 before = self.state_after_done()
                 state, failure = self.recover(migration, before, exc, None)
                 if not failure.applied_without_transaction:
@@ -506,5 +533,5 @@ def cache_key(
         build=build,
     )
     base, _ = replay.plan(list(dict.fromkeys(targets)))
-    mode = plan_build(base, replay.nodes, build).mode
+    mode = plan_build(base, replay.nodes, build, replay.graph).mode
     return base_digest(replay.nodes, base, replay.server.version_num(), mode)

@@ -23,10 +23,13 @@ before the targets is sorted into one of four kinds (:func:`operation_kind`):
     Anything else (``RunSQL`` with DDL, ``SeparateDatabaseAndState`` with database operations,
     operations of other packages): the state may not describe it.
 
-The rule (:func:`plan_build`): the schema is built from the state up to the first migration
-holding an ``opaque`` operation; from there on the history is replayed. With no such migration
-the whole base comes from the state (mode ``state``); with one at the very start everything is
-replayed (mode ``replay``); in between, mode ``state+replay``.
+The rule (:func:`plan_build`): the migrations holding an ``opaque`` operation, and every
+migration that depends on one of them, are replayed on top of a schema built from the state of
+all the others (which cannot depend on an opaque one). With no such migration the whole base
+comes from the state (mode ``state``); when every migration is replayed, mode ``replay``; in
+between, mode ``state+replay``. A replay on top of a state build that fails is redone as a full
+replay (the state build may name an index differently from what the history left), so a
+failure is only ever the history's own.
 
 What a state build does not reproduce: the names Django gave indexes and constraints that a
 later rename would have kept in a replayed database (the state build names them after the
@@ -163,25 +166,50 @@ class BuildPlan:
         )
 
 
-def plan_build(base: Sequence[Key], nodes: dict[Key, Migration], mode: str = "auto") -> BuildPlan:
-    """Split ``base`` (the migrations before the targets, in plan order) into a prefix built
-    from the state and a rest that is replayed, following the module's rule. ``mode`` is
-    ``auto`` (the rule), ``state`` (everything from the state) or ``replay`` (nothing)."""
+def plan_build(
+    base: Sequence[Key], nodes: dict[Key, Migration], mode: str = "auto", graph: Any = None
+) -> BuildPlan:
+    """Split ``base`` (the migrations before the targets, in plan order) into what is built
+    from the state and what is replayed on top, following the module's rule. ``mode`` is
+    ``auto`` (the rule), ``state`` (everything from the state) or ``replay`` (nothing).
+
+    With the migration ``graph``, only the migrations holding an ``opaque`` operation and
+    those that depend on them are replayed (every other one comes from the state: its
+    ancestors cannot depend on an opaque one either); without it, everything from the first
+    such migration in plan order on.
+    """
     base = list(base)
     if mode == "replay" or not base:
         return BuildPlan("replay", [], base, "asked for" if mode == "replay" and base else "")
     if mode == "state":
         return BuildPlan("state", base, [])
-    for position, key in enumerate(base):
-        if OPAQUE in migration_kinds(nodes[key]):
-            reason = (
-                f"{key[0]}.{key[1]} has an operation the migration state cannot describe "
-                f"({_first_opaque(nodes[key])})"
-            )
-            if position == 0:
-                return BuildPlan("replay", [], base, reason)
-            return BuildPlan("state+replay", base[:position], base[position:], reason)
-    return BuildPlan("state", base, [])
+    opaque = [key for key in base if OPAQUE in migration_kinds(nodes[key])]
+    if not opaque:
+        return BuildPlan("state", base, [])
+    first = opaque[0]
+    reason = (
+        f"{first[0]}.{first[1]} has an operation the migration state cannot describe "
+        f"({_first_opaque(nodes[first])})"
+        + (f", and {len(opaque) - 1} more migration(s) like it" if len(opaque) > 1 else "")
+    )
+    by_graph = graph is not None
+    replay = _descendants(graph, opaque) if by_graph else set(base[base.index(first) :])
+    from_state = [k for k in base if k not in replay]
+    replayed = [k for k in base if k in replay]
+    if not from_state:
+        return BuildPlan("replay", [], replayed, reason)
+    return BuildPlan("state+replay", from_state, replayed, reason)
+
+
+def _descendants(graph: Any, starts: Iterable[Key]) -> set[Key]:
+    seen: set[Key] = set()
+    stack = [graph.node_map[key] for key in starts]
+    while stack:
+        node = stack.pop()
+        if node.key not in seen:
+            seen.add(node.key)
+            stack.extend(node.children)
+    return seen
 
 
 def _first_opaque(migration: Migration) -> str:
@@ -212,17 +240,22 @@ def build_from_state(
     tables created. Models of unmigrated apps, proxy and unmanaged models are left out, as
     ``migrate`` leaves them out."""
     apps = state.apps
-    created = 0
+    models = []
+    for app_label, model_name in sorted(state.models):
+        model = apps.get_model(app_label, model_name)
+        if model._meta.can_migrate(connection):
+            models.append(model)
     with connection.schema_editor(atomic=True) as editor:
         for app_label, operation in global_operations:
             _run_global(app_label, operation, editor, state)
-        for app_label, model_name in sorted(state.models):
-            model = apps.get_model(app_label, model_name)
-            if not model._meta.can_migrate(connection):
-                continue
-            editor.create_model(model)
-            created += 1
-    return created
+    # The statements are collected, then sent in one round trip: 170 tables are ~850 DDL
+    # statements, and one execute per statement costs more than the DDL itself.
+    with connection.schema_editor(collect_sql=True, atomic=False) as collector:
+        for model in models:
+            collector.create_model(model)
+    with connection.schema_editor(atomic=True) as editor:
+        editor.execute("\n".join(collector.collected_sql), params=None)
+    return len(models)
 
 
 def global_operations(keys: Iterable[Key], nodes: dict[Key, Migration]) -> list[tuple[str, Any]]:

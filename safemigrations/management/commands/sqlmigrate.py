@@ -93,8 +93,9 @@ class Command(DjangoSqlmigrateCommand):
         assert result.collection is not None
         for collected in result.collection.migrations:
             self.write_linted(collected, result.by_migration.get(collected.key, []))
+        # On standard error: standard output stays the SQL (and its findings) to pipe or diff.
         for line in build_lines(result.collection):
-            self.stdout.write(f"-- {line}")
+            self.stderr.write(f"-- {line}")
         fail_if_needed(result.findings, config)
 
     def write_linted(self, collected: CollectedMigration, findings: list[Finding]) -> None:
