@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from large_project import add_new_migrations, write_project
 
-PREFIX = "adopt_lint_speed_"  # the scratch/template databases of this benchmark
+PREFIX = "adopt_lint_speed_lint_"  # the scratch/template databases of this benchmark
 
 
 def run(
@@ -83,7 +83,7 @@ def main() -> int:
     subprocess.run([*git, "add", "."], cwd=tmp, check=True)
     subprocess.run([*git, "commit", "-q", "-m", "3 new migrations"], cwd=tmp, check=True)
     files = len(list(tmp.glob("*/migrations/0*.py")))
-    project_db = PREFIX + "bench"
+    project_db = "adopt_lint_speed_project"  # not under PREFIX: lintcache --clear keeps it
     with server.connect() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{project_db}"')
         conn.execute(f'CREATE DATABASE "{project_db}"')

@@ -58,11 +58,13 @@ def build_lines(collection: Collection) -> list[str]:
     return lines
 
 
-def write_stats(command: BaseCommand, result: Any, path: str | None) -> None:
-    """``--stats-json FILE``: the collection's facts as JSON."""
+def write_stats(
+    command: BaseCommand, result: Any, path: str | None, extra: dict[str, Any] | None = None
+) -> None:
+    """``--stats-json FILE``: the collection's facts (and ``extra``) as JSON."""
     if not path or result.collection is None:
         return
-    text = json.dumps(result.collection.to_dict(), indent=2)
+    text = json.dumps({**result.collection.to_dict(), **(extra or {})}, indent=2)
     if path == "-":
         sys.stderr.write(text + "\n")
     else:

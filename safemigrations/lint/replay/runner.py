@@ -218,6 +218,16 @@ class Replay:
                 if key not in seen:
                     seen.add(key)
                     plan.append(key)
+        # Without replacement (sqlmigrate's loader) a squashed migration sits in the graph next
+        # to the migrations it replaces: applying both would create everything twice.
+        squashed = {
+            key
+            for key, migration in self.nodes.items()
+            if migration.replaces
+            and key not in targets
+            and all(tuple(r) in self.nodes for r in migration.replaces)
+        }
+        plan = [key for key in plan if key not in squashed]
         self.plan_order = plan
         # One walk each way over the graph for all targets (not one per target).
         affected = reachable(self.graph, targets, forwards=False)

@@ -45,7 +45,16 @@ class Command(BaseCommand):
             help="Only migrations not yet applied to the database.",
         )
         which.add_argument(
-            "--all", action="store_true", help="Every migration of the project's apps (default)."
+            "--all",
+            action="store_true",
+            help="Every migration of the project's apps (default; apps from installed packages "
+            "such as django.contrib.* are counted, not linted, unless --include-installed).",
+        )
+        parser.add_argument(
+            "--include-installed",
+            action="store_true",
+            help="Also lint the apps that come from installed packages (site-packages), e.g. "
+            "before upgrading one whose new migrations will run on your tables.",
         )
         parser.add_argument("--format", choices=FORMATS, default="text")
         parser.add_argument(
@@ -84,7 +93,11 @@ class Command(BaseCommand):
             "cache key, timings) to FILE as JSON ('-' for standard error).",
         )
 
+    #: ``{app_label: migrations}`` of installed-package apps the selection left out.
+    left_out: dict[str, int] = {}
+
     def handle(self, *args: Any, **options: Any) -> None:
+        self.left_out = {}
         config = lint_config(
             fail_on=options["fail_on"], target_pg_version=options["target_pg_version"]
         )
@@ -110,7 +123,7 @@ class Command(BaseCommand):
             cache_dir=options["cache_dir"],
         )
         self.report(result, options)
-        write_stats(self, result, options["stats_json"])
+        write_stats(self, result, options["stats_json"], {"installed_not_linted": self.left_out})
         fail_if_needed(result.findings, config)
 
     def select(self, loader: MigrationLoader, options: dict[str, Any]) -> list[tuple[str, str]]:
@@ -121,6 +134,14 @@ class Command(BaseCommand):
         if app:
             targets.check_app(loader, app)
         labels = [app] if app else targets.project_apps()
+        if not app and options["include_installed"]:
+            labels += targets.installed_package_apps()
+        if not app and not options["since"]:
+            self.left_out = {
+                label: count
+                for label, count in targets.left_out(loader, labels).items()
+                if label in set(targets.installed_package_apps())
+            }
         if options["since"]:
             return targets.changed_since(loader, options["since"], labels)
         if options["unapplied"]:
@@ -160,6 +181,13 @@ class Command(BaseCommand):
         if collection is not None:
             for line in build_lines(collection):
                 self.stdout.write(line)
+        if self.left_out:
+            names = ", ".join(self.left_out)
+            self.stdout.write(
+                f"Not linted: {sum(self.left_out.values())} migration(s) of "
+                f"{len(self.left_out)} app(s) from installed packages ({names}); lint one with "
+                "`lintmigrations APP_LABEL`, or all with --include-installed."
+            )
         self.stdout.write(style("summary", summary(result.findings)))
 
     def write_trace(self, result: LintResult, key: tuple[str, str]) -> None:

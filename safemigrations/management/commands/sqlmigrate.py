@@ -82,6 +82,11 @@ class Command(DjangoSqlmigrateCommand):
         )
         loader = MigrationLoader(None, ignore_no_migrations=True, replace_migrations=False)
         key = targets.by_name(loader, options["app_label"], options["migration_name"])
+        replaced = MigrationLoader(None, ignore_no_migrations=True)
+        if key in replaced.graph.nodes:
+            # A squashed migration (or one no squash replaces): lint it in the graph migrate
+            # uses, where the squashed migration stands in for the ones it replaces.
+            loader = replaced
         result = lint_migrations(
             [key],
             config=config,
