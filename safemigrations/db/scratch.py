@@ -97,6 +97,58 @@ _LIBPQ_OPTIONS = {
 }
 
 
+def retire_database(server: Server, name: str, prefix: str) -> bool:
+    """Rename database ``name`` to ``prefix`` + ``old_…`` for :func:`drop_retired` to drop later.
+
+    ``DROP DATABASE`` forces a server-wide checkpoint (3.8 s measured on a busy PostgreSQL 15,
+    longer than a whole warm lint run); a rename is instant. False when the database could not
+    be renamed (a session is still connected): it is then dropped at once.
+    """
+    try:
+        with server.connect() as conn:
+            conn.execute(
+                sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
+                    sql.Identifier(name), sql.Identifier(scratch_name(prefix + "old"))
+                )
+            )
+        return True
+    except psycopg.Error:
+        drop_database(server, name)
+        return False
+
+
+def drop_retired(server: Server, prefix: str) -> int:
+    """Drop the databases :func:`retire_database` left (``prefix`` + ``old_…``); errors are
+    ignored (another run may be dropping the same one). Returns how many were dropped."""
+    dropped = 0
+    with contextlib.suppress(psycopg.Error):
+        for name in databases_with_prefix(server, prefix + "old_"):
+            with contextlib.suppress(psycopg.Error):
+                drop_database(server, name)
+                dropped += 1
+    return dropped
+
+
+class Janitor:
+    """Drops retired databases in a daemon thread while a run does its own work, so the
+    checkpoint each ``DROP DATABASE`` forces is never waited for on the run's path."""
+
+    def __init__(self, server: Server, prefix: str) -> None:
+        import threading
+
+        self.thread = threading.Thread(
+            target=drop_retired, args=(server, prefix), name="safemigrations-janitor", daemon=True
+        )
+
+    def start(self) -> Janitor:
+        self.thread.start()
+        return self
+
+    def join(self, timeout: float = 60.0) -> None:
+        """Wait for the drops (bounded: a drop still running is left to the next run)."""
+        self.thread.join(timeout)
+
+
 def database_exists(server: Server, name: str) -> bool:
     """True when a database called ``name`` exists on ``server``."""
     with server.connect() as conn:
@@ -125,10 +177,18 @@ class TemplateCache:
     ``CREATE DATABASE`` fails with "already exists" and is ignored.
     """
 
-    def __init__(self, server: Server, prefix: str = "smlint_tpl_", keep: int = 4) -> None:
+    def __init__(
+        self,
+        server: Server,
+        prefix: str = "smlint_tpl_",
+        keep: int = 4,
+        retired_prefix: str | None = None,
+    ) -> None:
         self.server = server
         self.prefix = prefix
         self.keep = keep
+        #: Where pruned templates go (renamed ``retired_prefix + "old_…"``, dropped later).
+        self.retired_prefix = retired_prefix or prefix
         # The default (WAL-logged) copy: its cost is the template's size (a few MB of schema).
         # STRATEGY = FILE_COPY forces a server-wide checkpoint, whose cost is every other
         # database's dirty buffers: 0.9-2.3 s against 0.2 s for a 16 MB template on a shared
@@ -173,12 +233,17 @@ class TemplateCache:
         return True
 
     def prune(self) -> None:
-        """Drop the oldest templates beyond ``keep``."""
+        """Retire the oldest templates beyond ``keep`` (renamed for :func:`drop_retired`; a
+        template in use by a concurrent run stays until a later prune)."""
         names = databases_with_prefix(self.server, self.prefix)
+        retired = self.retired_prefix
         for name in names[: max(0, len(names) - self.keep)]:
-            # A template in use by a concurrent run stays until a later prune.
             with contextlib.suppress(psycopg.Error), self.server.connect() as conn:
-                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+                conn.execute(
+                    sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
+                        sql.Identifier(name), sql.Identifier(scratch_name(retired + "old"))
+                    )
+                )
 
     def clear(self) -> None:
         """Drop every template of this cache."""

@@ -29,13 +29,14 @@ from django.db.migrations.migration import Migration
 from django.db.migrations.state import ProjectState
 
 from safemigrations.db.scratch import (
+    Janitor,
     TemplateCache,
     close_alias,
     create_database,
     django_alias,
-    drop_database,
     lint_prefix,
     lint_server,
+    retire_database,
     scratch_name,
 )
 from safemigrations.lint.replay import dumps
@@ -134,7 +135,11 @@ class Replay:
         self.server, self.settings = lint_server(database)
         self.prefix = lint_prefix()
         prefix = template_prefix or self.prefix + "tpl_"
-        self.cache = TemplateCache(self.server, prefix=prefix) if use_cache else None
+        self.cache = (
+            TemplateCache(self.server, prefix=prefix, retired_prefix=self.prefix)
+            if use_cache
+            else None
+        )
         self.build = build
         self.cache_dir = cache_dir
         self.on_collected = on_collected
@@ -153,6 +158,12 @@ class Replay:
 
     def run(self, targets: list[Key]) -> Collection:
         started = time.perf_counter()
+        # Not waited for: a process that exits mid-drop leaves the server to finish it (or the
+        # next run to drop the database again).
+        Janitor(self.server, self.prefix).start()
+        return self._run(targets, started)
+
+    def _run(self, targets: list[Key], started: float) -> Collection:
         for key in targets:
             if key not in self.nodes:
                 raise LookupError(f"no migration {key[0]}.{key[1]} in the migration graph")
@@ -203,7 +214,7 @@ class Replay:
                         self.stats.templates_saved += 1
         finally:
             if self.dbname:
-                drop_database(self.server, self.dbname)
+                retire_database(self.server, self.dbname, self.prefix)
         self.stats.seconds = time.perf_counter() - started
         result.stats = self.stats
         return result
@@ -457,7 +468,7 @@ class Replay:
     def fresh_database(self) -> None:
         """Replace the scratch database behind the alias by an empty one."""
         close_alias(self.alias)
-        drop_database(self.server, self.dbname)
+        retire_database(self.server, self.dbname, self.prefix)
         self.dbname = scratch_name(self.prefix + "run")
         create_database(self.server, self.dbname)
         self.connection.settings_dict["NAME"] = self.dbname

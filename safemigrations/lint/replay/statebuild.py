@@ -130,7 +130,7 @@ def _sql_texts(sql: Any) -> list[str] | None:
         if isinstance(item, str):
             texts.append(item)
         elif isinstance(item, list | tuple) and item and isinstance(item[0], str):
-            texts.append(item[0])
+            texts.append(item[0].replace("%s", "NULL"))  # its parameters, for parsing
         else:
             return None
     return texts

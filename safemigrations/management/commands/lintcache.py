@@ -2,8 +2,10 @@
 
 The linter creates its databases on the server ``SAFEMIGRATIONS["LINT_DATABASE_URL"]`` names
 (else the project's own), all named with ``SAFEMIGRATIONS["LINT_DATABASE_PREFIX"]``
-(``smlint_``): ``…run_…`` while a run lasts (dropped at its end; one left behind means a run
-was killed), ``…tpl_…`` templates kept so the next run starts from them (at most four).
+(``smlint_``): ``…run_…`` while a run lasts (one left behind means a run was killed),
+``…tpl_…`` templates kept so the next run starts from them (at most four), and ``…old_…``:
+databases a run is done with, renamed rather than dropped on its path (a drop forces a
+checkpoint) and dropped in the background by the next run.
 """
 
 from __future__ import annotations
@@ -64,7 +66,13 @@ class Command(BaseCommand):
             return
         total = 0
         for name, size, sessions in found:
-            kind = "template" if name.startswith(prefix + "tpl_") else "scratch"
+            kind = (
+                "template"
+                if name.startswith(prefix + "tpl_")
+                else "retired, dropped by the next run"
+                if name.startswith(prefix + "old_")
+                else "scratch"
+            )
             used = f", {sessions} session(s) connected" if sessions else ""
             self.stdout.write(f"{name}  {kind}  {size / 1e6:.1f} MB{used}")
             total += size
