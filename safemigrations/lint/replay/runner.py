@@ -184,7 +184,9 @@ class Replay:
         create_database(self.server, self.dbname, template=template)
         copy_seconds = time.perf_counter() - started_copy
         try:
-            with django_alias(self.settings, self.dbname, alias=self.database) as alias:
+            with django_alias(
+                self.settings, self.dbname, alias=self.database, throwaway=True
+            ) as alias:
                 self.alias = alias
                 if template:
                     self.stats.template_hit = True
