@@ -150,3 +150,64 @@ def test_a_rule_that_crashes_is_counted_not_dropped(scenario, monkeypatch) -> No
         found = [f for f in result.by_migration[key] if f.rule == "SM910"]
         assert found
         assert "rule bug" in found[0].message
+
+
+def _sqlmigrate_lint(*args: str) -> tuple[str, int]:
+    out = StringIO()
+    try:
+        call_command("sqlmigrate", "--lint", *args, "--no-color", stdout=out, stderr=StringIO())
+    except CommandError as exc:
+        return out.getvalue(), exc.returncode
+    return out.getvalue(), 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sqlmigrate_lint_after_a_squashed_migration(scenario) -> None:
+    # Found on wagtail: sqlmigrate --lint applied the squashed migration next to the ones it
+    # replaces ("relation already exists"), then called every later migration "not linted".
+    scenario("squashed")
+    out, _ = _sqlmigrate_lint("lintdj", "0003")
+    assert 'ALTER TABLE "lintdj_book" ALTER COLUMN "isbn" TYPE varchar(17)' in out
+    assert "SM901" not in out
+    assert "SM910" not in out
+    # A migration the squash replaces is linted in the graph that still has it.
+    out, _ = _sqlmigrate_lint("lintdj", "0002_book_isbn")
+    assert 'ADD COLUMN "isbn" varchar(13) NULL' in out
+    assert "SM901" not in out
+    # The squashed migration itself, in the graph migrate uses.
+    out, _ = _sqlmigrate_lint("lintdj", "0001_squashed")
+    assert 'CREATE TABLE "lintdj_book"' in out
+    assert "SM901" not in out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sqlmigrate_lint_keeps_a_multi_line_error_inside_sql_comments(scenario) -> None:
+    scenario("failing")
+    out, status = _sqlmigrate_lint("lintdj", "0002")
+    assert status == 1
+    assert "SM901 error" in out
+    assert "--     book id 7, title 'Emma'" in out
+    for line in out.splitlines():
+        assert line.startswith("--") or line in ("BEGIN;", "COMMIT;"), line
+
+
+@pytest.mark.django_db
+def test_lintmigrations_counts_the_installed_package_apps_it_leaves_out(tmp_path: Path) -> None:
+    # Found on wagtail: `lintmigrations --all` left out every app from site-packages and said
+    # nothing. The test database has every migration applied: --unapplied selects none.
+    out = StringIO()
+    stats = tmp_path / "stats.json"
+    call_command("lintmigrations", "--unapplied", "--stats-json", str(stats), stdout=out)
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    auth = sum(1 for key in loader.graph.nodes if key[0] == "auth")
+    assert f"Not linted: {auth + 2} migration(s) of 2 app(s) from installed packages" in (
+        out.getvalue()
+    )
+    assert "(auth, contenttypes)" in out.getvalue()
+    assert json.loads(stats.read_text())["installed_not_linted"] == {
+        "auth": auth,
+        "contenttypes": 2,
+    }
+    out = StringIO()
+    call_command("lintmigrations", "--unapplied", "--include-installed", stdout=out)
+    assert "Not linted" not in out.getvalue()

@@ -13,7 +13,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from .server import Server, get_server, server_from_url
+from .server import DatabaseUnavailable, Server, get_server, server_from_url
 
 
 def scratch_name(prefix: str) -> str:
@@ -319,7 +319,17 @@ def lint_server(database: str = "default") -> tuple[Server, dict[str, Any]]:
 
     url = setting("LINT_DATABASE_URL")
     if url:
-        server = server_from_url(str(url), source='SAFEMIGRATIONS["LINT_DATABASE_URL"]')
+        what = 'SAFEMIGRATIONS["LINT_DATABASE_URL"]'
+        server = server_from_url(str(url), source=what)
+        try:
+            with psycopg.connect(server.conninfo(), connect_timeout=10):
+                pass
+        except psycopg.OperationalError as exc:
+            raise DatabaseUnavailable(
+                f"Cannot connect to the server {what} names: {str(exc).strip()}. Fix that URL "
+                "(a PostgreSQL 14+ server whose role may CREATE DATABASE), or remove the key to "
+                "use the project's own database server."
+            ) from None
         configured = ConnectionHandler().configure_settings({"default": server.django_database()})
         return server, configured["default"]
     settings_dict = connections[database].settings_dict

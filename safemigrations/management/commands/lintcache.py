@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS
 
@@ -22,6 +23,7 @@ from safemigrations.db.scratch import (
     lint_prefix,
     lint_server,
 )
+from safemigrations.db.server import DatabaseUnavailable
 
 
 class Command(BaseCommand):
@@ -48,14 +50,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        server, _ = lint_server(options["database"])
         prefix = lint_prefix()
         try:
+            server, _ = lint_server(options["database"])
+        except DatabaseUnavailable as exc:
+            raise CommandError(str(exc)) from None
+        try:
             found = lint_databases(server, prefix)
-        except Exception as exc:
+        except psycopg.Error as exc:
             raise CommandError(
-                f"Cannot list the linter's databases on {server.source}: {exc}. Check "
-                'SAFEMIGRATIONS["LINT_DATABASE_URL"] (or the project\'s database settings).'
+                f"Cannot list the linter's databases on {server.source}: {str(exc).strip()}. "
+                'Check SAFEMIGRATIONS["LINT_DATABASE_URL"] (or the project\'s database settings).'
             ) from None
         dumps = sorted(Path(options["cache_dir"]).glob("*.dump")) if options["cache_dir"] else []
         if options["clear"]:

@@ -157,6 +157,7 @@ class Command(BaseCommand):
         count = len(collection.migrations) if collection else 0
         if not count:
             self.stdout.write("No migrations to lint.")
+            self.write_left_out()
             return
         style = style_hook(self)
         for key, findings in result.by_migration.items():
@@ -181,6 +182,11 @@ class Command(BaseCommand):
         if collection is not None:
             for line in build_lines(collection):
                 self.stdout.write(line)
+        self.write_left_out()
+        self.stdout.write(style("summary", summary(result.findings)))
+
+    def write_left_out(self) -> None:
+        """Say which installed-package apps the selection left out (never a silent skip)."""
         if self.left_out:
             names = ", ".join(self.left_out)
             self.stdout.write(
@@ -188,7 +194,6 @@ class Command(BaseCommand):
                 f"{len(self.left_out)} app(s) from installed packages ({names}); lint one with "
                 "`lintmigrations APP_LABEL`, or all with --include-installed."
             )
-        self.stdout.write(style("summary", summary(result.findings)))
 
     def write_trace(self, result: LintResult, key: tuple[str, str]) -> None:
         collection = result.collection

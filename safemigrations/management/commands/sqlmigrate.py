@@ -149,7 +149,12 @@ class Command(DjangoSqlmigrateCommand):
         styles = {"error": self.style.ERROR, "warning": self.style.WARNING}
         for f in findings:
             paint = styles.get(str(f.severity), self.style.NOTICE)
-            self.stdout.write(paint(f"--   ^ {f.rule} {f.severity}: {f.message}"))
+            # A message can span lines (a PostgreSQL error with its LINE 1: / caret lines):
+            # every line stays an SQL comment, so the output can still be piped to psql.
+            first, *rest = f.message.splitlines() or [""]
+            self.stdout.write(paint(f"--   ^ {f.rule} {f.severity}: {first}"))
+            for line in rest:
+                self.stdout.write(paint(f"--     {line}"))
             if f.fix:
                 first = f.fix.strip().splitlines()[0]
                 self.stdout.write(f"--     fix: {first}")
