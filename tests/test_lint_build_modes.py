@@ -215,3 +215,21 @@ def test_lint_database_url_and_prefix_name_where_scratch_databases_go(
     settings.SAFEMIGRATIONS = {"LINT_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/x"}
     with pytest.raises(CommandError, match="LINT_DATABASE_URL"):
         call_command("lintcache", stdout=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_workers_find_what_one_process_finds(scenario) -> None:
+    from safemigrations.lint.project import lint_migrations
+
+    keys = scenario("unsafe")
+    one = lint_migrations(keys, jobs=1, use_cache=False)
+    two = lint_migrations(keys, jobs=2, use_cache=False)
+    assert two.collection is not None
+    assert "2 worker processes" in two.collection.stats.build
+    assert [c.key for c in two.collection.migrations] == keys
+
+    def seen(result: Any) -> list[tuple[str, str | None, int | None]]:
+        return sorted((f.rule, f.migration, f.operation_index) for f in result.findings)
+
+    assert seen(two) == seen(one)
+    assert seen(one)  # the unsafe chain has findings to compare

@@ -52,6 +52,7 @@ def lint_migrations(
     loader: MigrationLoader | None = None,
     build: str = "auto",
     cache_dir: str | None = None,
+    jobs: int | None = None,
 ) -> LintResult:
     """Collect and lint ``targets`` (``(app_label, name)`` keys), in graph order.
 
@@ -61,10 +62,26 @@ def lint_migrations(
     before the targets is built and where its template is kept as a file (see
     :func:`safemigrations.lint.collect.collect`). Each migration is judged as soon as it is
     collected, and its project state is then released (a large project's 260 states do not
-    all stay in memory).
+    all stay in memory). ``jobs``: worker processes for many targets (None: one per core, at
+    most 4, see :mod:`safemigrations.lint.parallel`); ``--trace`` runs in one process.
     """
     config = config or LintConfig()
     keys = [k for k in targets if k[0] not in config.exclude_apps]
+    from safemigrations.lint import parallel
+
+    workers = parallel.default_jobs(len(keys)) if jobs is None else jobs
+    if observer is None and workers > 1 and len(keys) > 1:
+        return parallel.lint_in_parallel(  # type: ignore[no-any-return]
+            keys,
+            jobs=min(workers, len(keys)),
+            loader=loader or MigrationLoader(None, ignore_no_migrations=True),
+            config=config,
+            pg_version=pg_version,
+            database=database,
+            use_cache=use_cache,
+            build=build,
+            cache_dir=cache_dir,
+        )
     result = LintResult()
     server_version: list[int] = []
 
@@ -104,7 +121,14 @@ def lint_collected(
             f"the linter's rules failed on it ({type(exc).__name__}: {str(exc).strip()[:300]}); "
             f"{REPORT_TO}"
         )
-        return _lint_collected(collected, config=config, pg_version=pg_version, only=("SM910",))
+        return lint_not_analysed(collected, config=config, pg_version=pg_version)
+
+
+def lint_not_analysed(
+    collected: CollectedMigration, *, config: LintConfig, pg_version: int
+) -> list[Finding]:
+    """Only the SM910 finding of a migration the linter could not analyse at all."""
+    return _lint_collected(collected, config=config, pg_version=pg_version, only=("SM910",))
 
 
 def _lint_collected(

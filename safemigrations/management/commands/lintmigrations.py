@@ -81,6 +81,14 @@ class Command(BaseCommand):
         )
         add_build_options(parser)
         parser.add_argument(
+            "--jobs",
+            type=int,
+            default=None,
+            metavar="N",
+            help="Worker processes for many migrations (default: one per core, at most 4, one "
+            "per 40 migrations; each starts from a schema built for its share).",
+        )
+        parser.add_argument(
             "--print-cache-key",
             action="store_true",
             help="Print the key of the template the selection starts from, and exit (for CI "
@@ -121,6 +129,7 @@ class Command(BaseCommand):
             loader=loader,
             build=options["build"],
             cache_dir=options["cache_dir"],
+            jobs=options["jobs"],
         )
         self.report(result, options)
         write_stats(self, result, options["stats_json"], {"installed_not_linted": self.left_out})
