@@ -233,3 +233,69 @@ def test_parallel_workers_find_what_one_process_finds(scenario) -> None:
 
     assert seen(two) == seen(one)
     assert seen(one)  # the unsafe chain has findings to compare
+
+
+@pytest.mark.django_db
+def test_only_what_the_targets_depend_on_is_built(scenario) -> None:
+    # Found on wagtail: linting one migration built every app's history, not the 30 migrations
+    # it depends on.
+    from safemigrations.lint.replay.runner import Replay
+
+    keys = scenario("unsafe")
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    base, rest = Replay(loader, use_cache=False).plan([keys[3]])
+    assert base == keys[:3]  # lintdj has no dependency on another app
+    assert rest == [keys[3]]
+    assert any(k[0] != "lintdj" for k in loader.graph.nodes)  # there were others to leave out
+
+
+def test_abandoned_and_retired_scratch_databases_are_dropped_by_the_next_run() -> None:
+    import time
+
+    from safemigrations.db.scratch import (
+        create_database,
+        databases_with_prefix,
+        drop_retired,
+        run_database_name,
+        scratch_name,
+    )
+
+    server = get_server()
+    prefix = "smtest_janitor_"
+    killed = scratch_name(f"{prefix}run_{int(time.time()) - 7200}")  # a run killed 2 h ago
+    running = run_database_name(prefix)  # a run in progress
+    retired = scratch_name(prefix + "old")
+    for name in (killed, running, retired):
+        create_database(server, name)
+    assert drop_retired(server, prefix) == 2
+    assert databases_with_prefix(server, prefix) == [running]
+    drop_retired(server, prefix + "run_")  # nothing of the prefix's own shape: kept
+    assert databases_with_prefix(server, prefix) == [running]
+    from safemigrations.db.scratch import drop_database
+
+    drop_database(server, running)
+
+
+def test_sigterm_during_a_run_unwinds_like_ctrl_c() -> None:
+    import os
+    import signal
+    import time
+
+    from safemigrations.lint.replay.runner import terminate_cleanly
+
+    cleaned: list[bool] = []
+
+    def run() -> None:
+        with terminate_cleanly():
+            try:
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(1)  # the handler raises before this ends
+            finally:
+                cleaned.append(True)  # where the run drops its scratch database
+
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(SystemExit) as stopped:
+        run()
+    assert stopped.value.code == 128 + signal.SIGTERM
+    assert cleaned == [True]
+    assert signal.getsignal(signal.SIGTERM) is before  # restored after the run

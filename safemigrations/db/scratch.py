@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -117,15 +118,32 @@ def retire_database(server: Server, name: str, prefix: str) -> bool:
         return False
 
 
+def run_database_name(prefix: str) -> str:
+    """A name for a run's scratch database: ``prefix`` + ``run_<unix time>_<random>``, so a
+    later run can tell an abandoned one (its process was killed) by its age."""
+    return scratch_name(f"{prefix}run_{int(time.time())}")
+
+
+#: A scratch database older than this with no session connected was abandoned by a killed run.
+ABANDONED_AFTER = 3600
+
+
 def drop_retired(server: Server, prefix: str) -> int:
-    """Drop the databases :func:`retire_database` left (``prefix`` + ``old_…``); errors are
-    ignored (another run may be dropping the same one). Returns how many were dropped."""
+    """Drop the databases :func:`retire_database` left (``prefix`` + ``old_…``), and scratch
+    databases of runs that were killed (``run_…`` older than an hour, no session connected);
+    errors are ignored (another run may be dropping the same one). Returns how many went."""
     dropped = 0
     with contextlib.suppress(psycopg.Error):
         for name in databases_with_prefix(server, prefix + "old_"):
             with contextlib.suppress(psycopg.Error):
                 drop_database(server, name)
                 dropped += 1
+        now = time.time()
+        for name in databases_with_prefix(server, prefix + "run_"):
+            stamp = name[len(prefix) + 4 :].split("_", 1)[0]
+            if stamp.isdigit() and now - int(stamp) > ABANDONED_AFTER:
+                with contextlib.suppress(psycopg.Error):
+                    dropped += drop_unused_database(server, name)
     return dropped
 
 

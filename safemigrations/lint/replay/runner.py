@@ -18,8 +18,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -37,7 +40,7 @@ from safemigrations.db.scratch import (
     lint_prefix,
     lint_server,
     retire_database,
-    scratch_name,
+    run_database_name,
 )
 from safemigrations.lint.replay import dumps
 from safemigrations.lint.replay.capture import (
@@ -161,7 +164,8 @@ class Replay:
         # Not waited for: a process that exits mid-drop leaves the server to finish it (or the
         # next run to drop the database again).
         Janitor(self.server, self.prefix).start()
-        return self._run(targets, started)
+        with terminate_cleanly():
+            return self._run(targets, started)
 
     def _run(self, targets: list[Key], started: float) -> Collection:
         for key in targets:
@@ -179,7 +183,7 @@ class Replay:
         if template is None and self.cache and base and self.cache_dir:
             template = dumps.restore(self.server, self.cache, base_key, self.cache_dir)
             self.stats.template_from_dump = template is not None
-        self.dbname = scratch_name(self.prefix + "run")
+        self.dbname = run_database_name(self.prefix)
         started_copy = time.perf_counter()
         create_database(self.server, self.dbname, template=template)
         copy_seconds = time.perf_counter() - started_copy
@@ -222,8 +226,9 @@ class Replay:
         return result
 
     def plan(self, targets: list[Key]) -> tuple[list[Key], list[Key]]:
-        """Split the full forwards plan into what runs before any target (the cacheable base)
-        and the targets with the ancestors they share with other targets, in graph order."""
+        """Split the forwards plan of the targets into what runs before any target (the
+        cacheable base) and the targets with the ancestors they share with other targets, in
+        graph order. Migrations no target depends on are left out."""
         plan: list[Key] = []
         seen: set[Key] = set()
         for leaf in sorted(self.graph.leaf_nodes()):
@@ -245,7 +250,9 @@ class Replay:
         # One walk each way over the graph for all targets (not one per target).
         affected = reachable(self.graph, targets, forwards=False)
         needed = reachable(self.graph, targets, forwards=True)
-        base = [k for k in plan if k not in affected]
+        # Only what applying the targets needs, as `migrate APP NAME` would apply it: the other
+        # apps' histories cannot change the SQL of the targets, and building them costs time.
+        base = [k for k in plan if k not in affected and k in needed]
         rest = [k for k in plan if k in affected and k in needed]
         return base, rest
 
@@ -471,7 +478,7 @@ class Replay:
         """Replace the scratch database behind the alias by an empty one."""
         close_alias(self.alias)
         retire_database(self.server, self.dbname, self.prefix)
-        self.dbname = scratch_name(self.prefix + "run")
+        self.dbname = run_database_name(self.prefix)
         create_database(self.server, self.dbname)
         self.connection.settings_dict["NAME"] = self.dbname
 
@@ -480,6 +487,25 @@ class Replay:
 
     def can_rollback(self) -> bool:
         return bool(self.connection.features.can_rollback_ddl)
+
+
+@contextlib.contextmanager
+def terminate_cleanly() -> Iterator[None]:
+    """While the block runs, SIGTERM (a cancelled CI job, ``timeout``, ``docker stop``) raises
+    ``SystemExit`` like Ctrl-C raises ``KeyboardInterrupt``, so the scratch database is removed
+    by the ``finally`` blocks instead of being left on the server."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def find_linter_error(exc: BaseException) -> LinterError | None:
