@@ -299,3 +299,62 @@ def test_sigterm_during_a_run_unwinds_like_ctrl_c() -> None:
     assert stopped.value.code == 128 + signal.SIGTERM
     assert cleaned == [True]
     assert signal.getsignal(signal.SIGTERM) is before  # restored after the run
+
+
+@pytest.mark.django_db
+def test_a_few_targets_get_only_the_tables_they_touch(scenario) -> None:
+    keys = scenario("unsafe")
+    # 0002 changes Book.author (a foreign key to Author): both tables, nothing else.
+    partial = collect([keys[1]], use_cache=False)
+    assert "the 2 tables the targets touch" in partial.stats.build
+    assert partial.stats.tables_created == 2
+    full = collect([keys[1]], use_cache=False, build="state")
+    assert "tables the targets touch" not in full.stats.build
+    ours = [s.sql for s in partial.migrations[0].to_statements()]
+    assert ours == [s.sql for s in full.migrations[0].to_statements()]
+    assert ours
+
+
+@pytest.mark.django_db
+def test_a_failure_on_the_partial_schema_is_checked_on_every_table(scenario) -> None:
+    keys = scenario("unsafe")
+    # 0003 holds AddIndexConcurrently in an atomic migration: it really fails; the linter
+    # does not trust a failure seen on a partial schema and lints it again on every table.
+    collection = collect([keys[2]], use_cache=False)
+    assert any("linted again on a schema of every table" in n for n in collection.stats.notes)
+    (collected,) = collection.migrations
+    assert collected.failure is not None
+    assert collected.failure.error_type == "NotSupportedError"
+    assert "tables the targets touch" not in collection.stats.build
+
+
+def test_tables_for_leaves_out_unrelated_models_and_stubs_referenced_ones(scenario) -> None:
+    from django.db.migrations.state import ModelState
+
+    from safemigrations.lint.replay.statebuild import state_after, tables_for
+
+    keys = scenario("unsafe")
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    state = state_after(keys[:3], loader.graph.nodes, loader.unmigrated_apps)
+    state.add_model(ModelState("lintdj", "Shelf", [("id", models.BigAutoField(primary_key=True))]))
+    state.add_model(
+        ModelState(
+            "lintdj",
+            "Review",
+            [
+                ("id", models.BigAutoField(primary_key=True)),
+                ("book", models.ForeignKey("lintdj.book", models.CASCADE)),
+            ],
+        )
+    )
+    touched = migrations.AddField("author", "bio", models.TextField(null=True))
+    tables = tables_for(state, [type("M", (Migration,), {"operations": [touched]})("x", "lintdj")])
+    assert tables is not None
+    # Author, and Book (its foreign key points at Author); not Shelf; Review only by its key.
+    assert tables.full == {("lintdj", "author"), ("lintdj", "book")}
+    assert "shelf" not in {k[1] for k in tables.stubs}
+    run_python = migrations.RunPython(migrations.RunPython.noop)
+    assert (
+        tables_for(state, [type("M", (Migration,), {"operations": [run_python]})("x", "lintdj")])
+        is None
+    )

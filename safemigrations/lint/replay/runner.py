@@ -59,10 +59,12 @@ from safemigrations.lint.replay.results import (
 )
 from safemigrations.lint.replay.statebuild import (
     BuildPlan,
+    TableSet,
     build_from_state,
     global_operations,
     plan_build,
     state_after,
+    tables_for,
 )
 
 Key = tuple[str, str]
@@ -115,6 +117,11 @@ def keep_base_template(apply_seconds: float, copy_seconds: float) -> bool:
     return apply_seconds > copy_seconds
 
 
+class PartialSchemaMissed(Exception):
+    """A migration failed on a schema of only the tables its run touches: the run is done
+    again on every table (the failure may come from a table left out)."""
+
+
 class Replay:
     """One collection run (see the module docstring)."""
 
@@ -153,6 +160,10 @@ class Replay:
         self.stale_was: Key = ("", "")
         self.base_errors: dict[Key, str] = {}
         self.plan_order: list[Key] = []
+        #: Build only the tables the targets touch (see statebuild.tables_for) when allowed.
+        self.partial_allowed = build == "auto"
+        self.tables: TableSet | None = None
+        self.pending: list[CollectedMigration] = []  # held back while a partial run may restart
         self.ids = TransactionIds()
         self.dbname = ""
         self.alias = database
@@ -165,7 +176,27 @@ class Replay:
         # next run to drop the database again).
         Janitor(self.server, self.prefix).start()
         with terminate_cleanly():
-            return self._run(targets, started)
+            try:
+                return self._run(targets, started)
+            except PartialSchemaMissed as missed:
+                # Decide by checking: the same run on every table of the state.
+                self.reset()
+                self.partial_allowed = False
+                result = self._run(targets, started)
+                result.stats.notes.append(
+                    f"{missed}: linted again on a schema of every table of the state"
+                )
+                return result
+
+    def reset(self) -> None:
+        """Forget a run that is started again (its scratch database is already retired)."""
+        self.stats = CollectionStats()
+        self.failed.clear()
+        self.stale = None
+        self.done = []
+        self.base_errors = {}
+        self.pending = []
+        self.ids = TransactionIds()
 
     def _run(self, targets: list[Key], started: float) -> Collection:
         for key in targets:
@@ -177,7 +208,18 @@ class Replay:
         result = Collection(server_version=version)
         self.stats.build_mode = plan.mode
         self.stats.build = plan.describe()
-        base_key = base_digest(self.nodes, base, version, plan.mode)
+        self.tables = None
+        if self.partial_allowed and plan.mode == "state" and base:
+            before = state_after(base, self.nodes, self.loader.unmigrated_apps)
+            self.tables = tables_for(before, [self.nodes[k] for k in rest])
+        if self.tables is not None:
+            self.stats.build = (
+                f"the {len(self.tables.full)} tables the targets touch (and "
+                f"{len(self.tables.stubs)} key-only tables they reference) built from the "
+                f"migration state ({len(base)} migrations)"
+            )
+        mode_key = plan.mode + ("|" + self.tables.digest() if self.tables is not None else "")
+        base_key = base_digest(self.nodes, base, version, mode_key)
         self.stats.cache_key = base_key
         template = self.cache.lookup(base_key) if self.cache and base else None
         if template is None and self.cache and base and self.cache_dir:
@@ -210,11 +252,15 @@ class Replay:
                                 self.stats.notes.append(f"--cache-dir: no dump written: {error}")
                 started_rest = time.perf_counter()
                 self.apply_rest(targets, rest, state, result)
+                for collected in self.pending:
+                    assert self.on_collected is not None
+                    self.on_collected(collected)
+                self.pending = []
                 slow = time.perf_counter() - started_rest > SAVE_TEMPLATE_AFTER
                 if self.cache and rest and not self.failed and slow and not self.stats.rebuilds:
                     # The scratch database itself becomes the template (renamed, not copied).
                     close_alias(alias)
-                    after = base_digest(self.nodes, base + rest, version, plan.mode)
+                    after = base_digest(self.nodes, base + rest, version, mode_key)
                     if self.cache.adopt(self.dbname, after):
                         self.dbname = ""
                         self.stats.templates_saved += 1
@@ -263,9 +309,14 @@ class Replay:
         if plan.from_state:
             try:
                 self.stats.tables_created = build_from_state(
-                    state, self.connection, global_operations(plan.from_state, self.nodes)
+                    state,
+                    self.connection,
+                    global_operations(plan.from_state, self.nodes),
+                    only=self.tables,
                 )
             except Exception as exc:
+                if self.tables is not None:
+                    raise PartialSchemaMissed(f"building some tables failed ({exc})") from exc
                 self.stats.notes.append(
                     f"building the schema from the migration state failed ({type(exc).__name__}:"
                     f" {str(exc).strip()[:200]}); the history was replayed instead"
@@ -309,7 +360,9 @@ class Replay:
             if key in wanted:
                 collected, state = self.collect_one(self.nodes[key], state)
                 result.migrations.append(collected)
-                if self.on_collected is not None:
+                if self.on_collected is not None and self.tables is not None:
+                    self.pending.append(collected)
+                elif self.on_collected is not None:
                     self.on_collected(collected)
             else:
                 state = self.apply_all([key], state)
@@ -330,6 +383,8 @@ class Replay:
             try:
                 state = apply(migration, state, self.connection, migration.atomic)
             except Exception as exc:
+                if self.tables is not None:
+                    raise PartialSchemaMissed(f"{key[0]}.{key[1]} failed") from exc
                 self.base_errors[key] = f"{type(exc).__name__}: {str(exc).strip()[:300]}"
                 before = self.state_after_done()
                 state, failure = self.recover(migration, before, exc, None)
@@ -388,6 +443,8 @@ class Replay:
         """Classify a failure of a target and keep the replay going (module docstring, 3.)."""
         migration = collected.migration
         key = collected.key
+        if self.tables is not None:
+            raise PartialSchemaMissed(f"{key[0]}.{key[1]} failed on the tables built for it")
         before = self.state_after_done()
         linter_fault = find_linter_error(exc)
         plain_error: Exception | None = None

@@ -233,21 +233,26 @@ def build_from_state(
     state: ProjectState,
     connection: BaseDatabaseWrapper,
     global_operations: Iterable[tuple[str, Any]] = (),
+    only: TableSet | None = None,
 ) -> int:
     """Create every model of ``state`` on ``connection`` in one schema-editor pass (foreign
     keys are deferred to its end, as ``migrate --run-syncdb`` does), after the ``global``
     operations (``(app_label, operation)``: extensions, collations). Returns the number of
     tables created. Models of unmigrated apps, proxy and unmanaged models are left out, as
-    ``migrate`` leaves them out."""
+    ``migrate`` leaves them out. ``only``: just those tables (see :func:`tables_for`)."""
     apps = state.apps
     models = []
     for app_label, model_name in sorted(state.models):
+        if only is not None and (app_label, model_name) not in only.full:
+            continue
         model = apps.get_model(app_label, model_name)
         if model._meta.can_migrate(connection):
             models.append(model)
     with connection.schema_editor(atomic=True) as editor:
         for app_label, operation in global_operations:
             _run_global(app_label, operation, editor, state)
+    if only is not None:
+        build_stubs(state, connection, only)
     # The statements are collected, then sent in one round trip: 170 tables are ~850 DDL
     # statements, and one execute per statement costs more than the DDL itself.
     with connection.schema_editor(collect_sql=True, atomic=False) as collector:
@@ -279,3 +284,107 @@ def _run_global(app_label: str, operation: Any, editor: Any, state: ProjectState
                     editor.execute(pglast.stream.RawStream()(node))
         return
     operation.database_forwards(app_label, editor, state, state)
+
+
+@dataclass
+class TableSet:
+    """The tables a few target migrations need: ``full`` models created as the state says, and
+    ``stubs`` (model → columns) holding only the key columns their foreign keys reference."""
+
+    full: set[Key]
+    stubs: dict[Key, set[str]]
+
+    def digest(self) -> str:
+        """Text for the template key (a template of some tables serves only the same set)."""
+        stubs = sorted((k, sorted(v)) for k, v in self.stubs.items())
+        return f"{sorted(self.full)}|{stubs}"
+
+
+def tables_for(state: ProjectState, applied: Sequence[Migration]) -> TableSet | None:
+    """The tables applying the ``applied`` migrations on top of ``state`` can touch, or None when one of
+    their operations may reach beyond the models it names (``RunPython``, ``RunSQL``, another
+    package's operation, …): then every table is built.
+
+    The models the operations name, and the models with a relation to or from one of them, are
+    created fully (Django's schema editor alters the foreign keys that point at a model whose
+    key changes); the models those reference get a stub table with the referenced columns.
+    """
+    from django.db.migrations.operations.base import Operation
+    from django.db.migrations.operations.models import ModelOperation
+    from django.db.migrations.utils import resolve_relation
+
+    named: set[Key] = set()
+    for migration in applied:
+        label = migration.app_label
+        for operation in migration.operations:
+            if operation_kind(operation) != DESCRIBED or not isinstance(operation, Operation):
+                return None
+            if isinstance(operation, migrations.SeparateDatabaseAndState):
+                return None
+            keys = []
+            if isinstance(operation, ModelOperation):
+                keys.append(operation.name_lower)
+                if getattr(operation, "old_name_lower", None):
+                    keys.append(getattr(operation, "old_name_lower"))  # noqa: B009
+            elif getattr(operation, "model_name_lower", None):
+                keys.append(getattr(operation, "model_name_lower"))  # noqa: B009
+            else:
+                return None
+            named.update((label, k) for k in keys)
+            fields = list(getattr(operation, "fields", None) or [])
+            if getattr(operation, "field", None) is not None:
+                fields.append(("", getattr(operation, "field")))  # noqa: B009
+            for _name, field in fields:
+                if getattr(field, "is_relation", False) and field.remote_field is not None:
+                    named.add(resolve_relation(field.remote_field.model, label))
+    full = {key for key in named if key in state.models}
+    for key, model_state in state.models.items():
+        for field in model_state.fields.values():
+            if field.is_relation and field.remote_field is not None:
+                target = resolve_relation(field.remote_field.model, key[0], key[1])
+                if target in named:
+                    full.add(key)  # a relation into a named model
+                if key in named:
+                    full.add(target)  # a relation out of a named model
+    full = {key for key in full if key in state.models}
+    stubs: dict[Key, set[str]] = {}
+    for key in full:
+        for field in state.models[key].fields.values():
+            if not (field.is_relation and field.remote_field is not None):
+                continue
+            target = resolve_relation(field.remote_field.model, key[0], key[1])
+            if target in full or target not in state.models:
+                continue
+            columns = stubs.setdefault(target, set())
+            field_name = getattr(field.remote_field, "field_name", None)
+            if field_name:
+                columns.add(field_name)
+    return TableSet(full, stubs)
+
+
+def build_stubs(state: ProjectState, connection: BaseDatabaseWrapper, stubs: TableSet) -> int:
+    """The stub tables of ``stubs`` (primary key and referenced key columns only)."""
+    apps = state.apps
+    created = 0
+    with connection.schema_editor(atomic=True) as editor:
+        for key, names in sorted(stubs.stubs.items()):
+            model = apps.get_model(*key)
+            if not model._meta.can_migrate(connection):
+                continue
+            fields = [model._meta.pk] + [
+                model._meta.get_field(n) for n in sorted(names) if n != model._meta.pk.name
+            ]
+            columns = []
+            for field in fields:
+                definition, params = editor.column_sql(model, field)
+                if definition is None:
+                    continue
+                if params:
+                    definition = definition % tuple(editor.quote_value(p) for p in params)
+                columns.append(f"{editor.quote_name(field.column)} {definition}")
+            editor.execute(
+                f"CREATE TABLE {editor.quote_name(model._meta.db_table)} ({', '.join(columns)})",
+                params=None,
+            )
+            created += 1
+    return created
