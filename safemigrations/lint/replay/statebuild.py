@@ -31,6 +31,10 @@ between, mode ``state+replay``. A replay on top of a state build that fails is r
 replay (the state build may name an index differently from what the history left), so a
 failure is only ever the history's own.
 
+For a few targets whose migrations only hold ``described`` operations, :func:`tables_for`
+narrows the build to the tables they can touch (the runner checks a failure there against a
+build of every table).
+
 What a state build does not reproduce: the names Django gave indexes and constraints that a
 later rename would have kept in a replayed database (the state build names them after the
 current table and column), and objects a ``data`` operation created as a side effect. Use
