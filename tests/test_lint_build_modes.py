@@ -358,3 +358,13 @@ def test_tables_for_leaves_out_unrelated_models_and_stubs_referenced_ones(scenar
         tables_for(state, [type("M", (Migration,), {"operations": [run_python]})("x", "lintdj")])
         is None
     )
+
+
+@pytest.mark.django_db
+def test_print_cache_key_matches_the_run_with_a_partial_build(scenario) -> None:
+    from safemigrations.lint.replay.runner import cache_key
+
+    keys = scenario("unsafe")
+    collection = collect([keys[1]])
+    assert "tables the targets touch" in collection.stats.build
+    assert cache_key([keys[1]]) == collection.stats.cache_key

@@ -188,6 +188,13 @@ class Replay:
                 )
                 return result
 
+    def partial_tables(self, base: list[Key], rest: list[Key], plan: BuildPlan) -> TableSet | None:
+        """The tables to build when only some are needed (None: every table of the state)."""
+        if not (self.partial_allowed and plan.mode == "state" and base):
+            return None
+        before = state_after(base, self.nodes, self.loader.unmigrated_apps)
+        return tables_for(before, [self.nodes[k] for k in rest])
+
     def reset(self) -> None:
         """Forget a run that is started again (its scratch database is already retired)."""
         self.stats = CollectionStats()
@@ -208,10 +215,7 @@ class Replay:
         result = Collection(server_version=version)
         self.stats.build_mode = plan.mode
         self.stats.build = plan.describe()
-        self.tables = None
-        if self.partial_allowed and plan.mode == "state" and base:
-            before = state_after(base, self.nodes, self.loader.unmigrated_apps)
-            self.tables = tables_for(before, [self.nodes[k] for k in rest])
+        self.tables = self.partial_tables(base, rest, plan)
         if self.tables is not None:
             self.stats.build = (
                 f"the {len(self.tables.full)} tables the targets touch (and "
@@ -638,6 +642,8 @@ def cache_key(
         use_cache=False,
         build=build,
     )
-    base, _ = replay.plan(list(dict.fromkeys(targets)))
-    mode = plan_build(base, replay.nodes, build, replay.graph).mode
-    return base_digest(replay.nodes, base, replay.server.version_num(), mode)
+    base, rest = replay.plan(list(dict.fromkeys(targets)))
+    plan = plan_build(base, replay.nodes, build, replay.graph)
+    tables = replay.partial_tables(base, rest, plan)
+    mode_key = plan.mode + ("|" + tables.digest() if tables is not None else "")
+    return base_digest(replay.nodes, base, replay.server.version_num(), mode_key)
