@@ -192,22 +192,44 @@ def test_sqlmigrate_lint_keeps_a_multi_line_error_inside_sql_comments(scenario) 
 
 
 @pytest.mark.django_db
-def test_lintmigrations_counts_the_installed_package_apps_it_leaves_out(tmp_path: Path) -> None:
+def test_lintmigrations_counts_the_installed_package_apps_it_leaves_out(
+    scenario, monkeypatch, tmp_path: Path
+) -> None:
     # Found on wagtail: `lintmigrations --all` left out every app from site-packages and said
-    # nothing. The test database has every migration applied: --unapplied selects none.
+    # nothing.
+    from safemigrations.lint import targets
+
+    scenario("squashed")
+    monkeypatch.setattr(targets, "project_apps", lambda: ["lintdj"])
     out = StringIO()
     stats = tmp_path / "stats.json"
-    call_command("lintmigrations", "--unapplied", "--stats-json", str(stats), stdout=out)
+    call_command("lintmigrations", "--all", "--stats-json", str(stats), stdout=out)
     loader = MigrationLoader(None, ignore_no_migrations=True)
     auth = sum(1 for key in loader.graph.nodes if key[0] == "auth")
-    assert f"Not linted: {auth + 2} migration(s) of 2 app(s) from installed packages" in (
-        out.getvalue()
-    )
-    assert "(auth, contenttypes)" in out.getvalue()
-    assert json.loads(stats.read_text())["installed_not_linted"] == {
-        "auth": auth,
-        "contenttypes": 2,
-    }
+    text = out.getvalue()
+    assert f"Not linted: {auth + 2} migration(s) of 2 app(s) from installed packages" in text
+    assert "(auth, contenttypes)" in text
+    facts = json.loads(stats.read_text())
+    assert facts["installed_not_linted"] == {"auth": auth, "contenttypes": 2}
+    assert facts["linted"] == 2  # lintdj's squashed migration and 0003
     out = StringIO()
-    call_command("lintmigrations", "--unapplied", "--include-installed", stdout=out)
+    call_command("lintmigrations", "--all", "--include-installed", stdout=out)
     assert "Not linted" not in out.getvalue()
+    assert f"Analysed {auth + 2 + 2} of {auth + 2 + 2} migration(s)" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_unapplied_includes_pending_migrations_of_installed_packages(tmp_path: Path) -> None:
+    # Found on wagtail: after a package upgrade its pending migrations are what `migrate` will
+    # run, and `lintmigrations --unapplied` said "No migrations to lint.".
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    MigrationRecorder(connection).record_unapplied("auth", "0012_alter_user_first_name_max_length")
+    stats = tmp_path / "stats.json"
+    out = StringIO()
+    call_command("lintmigrations", "--unapplied", "--stats-json", str(stats), stdout=out)
+    assert "No migrations to lint." not in out.getvalue()
+    facts = json.loads(stats.read_text())
+    assert facts["linted"] == 1
+    assert facts["not_analysed"] == []

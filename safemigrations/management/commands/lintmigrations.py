@@ -42,7 +42,8 @@ class Command(BaseCommand):
         which.add_argument(
             "--unapplied",
             action="store_true",
-            help="Only migrations not yet applied to the database.",
+            help="Only migrations not yet applied to the database, of every app (those of "
+            "installed packages included: `migrate` will run them too).",
         )
         which.add_argument(
             "--all",
@@ -143,7 +144,8 @@ class Command(BaseCommand):
         if app:
             targets.check_app(loader, app)
         labels = [app] if app else targets.project_apps()
-        if not app and options["include_installed"]:
+        if not app and (options["include_installed"] or options["unapplied"]):
+            # --unapplied: what `migrate` will run, a package upgrade's migrations included.
             labels += targets.installed_package_apps()
         if not app and not options["since"]:
             self.left_out = {
