@@ -160,8 +160,12 @@ class Replay:
         self.stale_was: Key = ("", "")
         self.base_errors: dict[Key, str] = {}
         self.plan_order: list[Key] = []
+        self.base_set: set[Key] = set()
         #: Build only the tables the targets touch (see statebuild.tables_for) when allowed.
         self.partial_allowed = build == "auto"
+        #: Set to "replay" when a failure on a state-built schema must be checked on the history.
+        self.build_override: str | None = None
+        self.state_built = False
         self.tables: TableSet | None = None
         self.pending: list[CollectedMigration] = []  # held back while a partial run may restart
         self.ids = TransactionIds()
@@ -176,17 +180,22 @@ class Replay:
         # next run to drop the database again).
         Janitor(self.server, self.prefix).start()
         with terminate_cleanly():
-            try:
-                return self._run(targets, started)
-            except PartialSchemaMissed as missed:
-                # Decide by checking: the same run on every table of the state.
-                self.reset()
-                self.partial_allowed = False
-                result = self._run(targets, started)
-                result.stats.notes.append(
-                    f"{missed}: linted again on a schema of every table of the state"
-                )
-                return result
+            notes: list[str] = []
+            while True:
+                try:
+                    result = self._run(targets, started)
+                    result.stats.notes.extend(notes)
+                    return result
+                except PartialSchemaMissed as missed:
+                    # Decide by checking: on every table of the state, then on the replayed
+                    # history (rows a data migration needs come from earlier data migrations).
+                    self.reset()
+                    if self.partial_allowed and self.tables is not None:
+                        self.partial_allowed = False
+                        notes.append(f"{missed}: linted again on a schema of every table")
+                    else:
+                        self.build_override = "replay"
+                        notes.append(f"{missed}: linted again on the replayed history")
 
     def partial_tables(self, base: list[Key], rest: list[Key], plan: BuildPlan) -> TableSet | None:
         """The tables to build when only some are needed (None: every table of the state)."""
@@ -210,7 +219,12 @@ class Replay:
             if key not in self.nodes:
                 raise LookupError(f"no migration {key[0]}.{key[1]} in the migration graph")
         base, rest = self.plan(targets)
-        plan = plan_build(base, self.nodes, self.build, self.graph)
+        self.base_set = set(base)
+        plan = plan_build(base, self.nodes, self.build_override or self.build, self.graph)
+        # A failure on a schema built from the state is checked on the history (auto only).
+        self.state_built = (
+            self.build == "auto" and plan.mode != "replay" and not self.build_override
+        )
         version = self.server.version_num()
         result = Collection(server_version=version)
         self.stats.build_mode = plan.mode
@@ -387,7 +401,7 @@ class Replay:
             try:
                 state = apply(migration, state, self.connection, migration.atomic)
             except Exception as exc:
-                if self.tables is not None:
+                if self.tables is not None or (self.state_built and key not in self.base_set):
                     raise PartialSchemaMissed(f"{key[0]}.{key[1]} failed") from exc
                 self.base_errors[key] = f"{type(exc).__name__}: {str(exc).strip()[:300]}"
                 before = self.state_after_done()
@@ -449,6 +463,10 @@ class Replay:
         key = collected.key
         if self.tables is not None:
             raise PartialSchemaMissed(f"{key[0]}.{key[1]} failed on the tables built for it")
+        if self.state_built:
+            raise PartialSchemaMissed(
+                f"{key[0]}.{key[1]} failed on a schema built from the migration state"
+            )
         before = self.state_after_done()
         linter_fault = find_linter_error(exc)
         plain_error: Exception | None = None

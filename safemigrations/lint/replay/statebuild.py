@@ -14,8 +14,9 @@ before the targets is sorted into one of four kinds (:func:`operation_kind`):
     without database operations: the state says what they did.
 ``data``
     ``RunPython``, and ``RunSQL`` whose statements only read or change rows (``INSERT``,
-    ``UPDATE``, ``DELETE``, ``SELECT``) or do nothing: no schema object comes from them (the
-    scratch database starts empty, so rows do not matter).
+    ``UPDATE``, ``DELETE``, ``SELECT``) or do nothing: no schema object comes from them. The
+    rows they make are missing from a state-built schema, so the runner checks any failure of
+    a target there on the replayed history before reporting it.
 ``global``
     ``CreateExtension`` (and its subclasses), ``CreateCollation``, and ``RunSQL`` that only
     creates extensions: run once before the tables are created.
