@@ -15,6 +15,8 @@ MIGRATE_LOCK_WAITS     True     ``migrate`` bounds and retries the lock waits of
 PROGRESS_INTERVAL      10.0     seconds between progress lines of a long step (not a terminal)
 MIGRATE_LOCK           True     ``migrate`` runs one at a time per database (advisory lock)
 MIGRATE_LOCK_WAIT      600.0    seconds ``migrate`` waits for another one (0: fail at once)
+LINT_DATABASE_URL      None     server the linter creates its scratch/template databases on
+LINT_DATABASE_PREFIX   smlint_  name prefix of those databases (``lintcache`` lists/drops them)
 =====================  =======  ==========================================================
 """
 
@@ -39,6 +41,8 @@ DEFAULTS: dict[str, Any] = {
     "PROGRESS_INTERVAL": 10.0,
     "MIGRATE_LOCK": True,
     "MIGRATE_LOCK_WAIT": 600.0,
+    "LINT_DATABASE_URL": None,
+    "LINT_DATABASE_PREFIX": "smlint_",
 }
 
 #: Verbosity of the running ``migrate`` command; progress output stays quiet at 0.

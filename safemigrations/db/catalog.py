@@ -148,6 +148,26 @@ def constraints(cursor: Cursor, table: str) -> dict[str, Constraint]:
     return result
 
 
+@dataclass(frozen=True)
+class ForeignKeyAction:
+    """A foreign key's name, table and ``pg_constraint.confdeltype`` code (see ``FK_ACTIONS``)."""
+
+    name: str
+    table: str
+    action: str
+
+
+def foreign_keys_named(cursor: Cursor, names: list[str]) -> list[ForeignKeyAction]:
+    """The foreign keys called one of ``names`` (any table on the search path), with the ON
+    DELETE action code of each: what a ``DROP CONSTRAINT`` is about to lose."""
+    cursor.execute(
+        "SELECT conname, conrelid::regclass::text, confdeltype FROM pg_constraint "
+        "WHERE contype = 'f' AND conname = ANY(%s)",
+        [names],
+    )
+    return [ForeignKeyAction(r[0], r[1].strip('"'), r[2]) for r in cursor.fetchall()]
+
+
 def indexes(cursor: Cursor, table: str) -> dict[str, Index]:
     """All indexes of ``table`` by name, including INVALID ones left by a failed concurrent build."""
     cursor.execute(

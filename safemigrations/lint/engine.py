@@ -319,19 +319,27 @@ def _refused_in_transaction(node: Any) -> bool:
     )
 
 
-def lint_migration(ctx: MigrationContext) -> list[Finding]:
+def lint_migration(ctx: MigrationContext, only: Sequence[str] = ()) -> list[Finding]:
     """Statement rules over a migration's statements, then its migration-level rules.
 
     Each finding's ``fresh`` says when it is about tables created earlier in the migration
     (see :mod:`safemigrations.lint.fresh`); a migration-level finding is judged by the tables
-    of the statement it is anchored at.
+    of the statement it is anchored at. ``only`` (rule ids) runs just those migration-level
+    rules and no statement rule: what the linter still reports about a migration after one of
+    its rules crashed on it.
     """
     trail: dict[int, tuple[frozenset[str], list[str]]] = {}
-    findings = _lint(
-        [(s, s.node) for s in ctx.statements], ctx.pg_version, ctx.schema, ctx.config, trail
+    findings = (
+        []
+        if only
+        else _lint(
+            [(s, s.node) for s in ctx.statements], ctx.pg_version, ctx.schema, ctx.config, trail
+        )
     )
     for rule in all_rules():
         if not rule.migration_level or not ctx.config.is_enabled(rule.id, rule.name):
+            continue
+        if only and rule.id not in only:
             continue
         if not rule.applies_to(ctx.pg_version):
             continue

@@ -22,6 +22,7 @@ from safemigrations.lint.config import LintConfig
 from safemigrations.lint.engine import lint_migration
 from safemigrations.lint.fresh import split_fresh
 from safemigrations.lint.model import Finding, Severity
+from safemigrations.lint.replay.results import REPORT_TO
 from safemigrations.lint.rules.base import MigrationContext, all_rules
 from safemigrations.lint.tablesize import TableStats, judge_by_size
 
@@ -58,42 +59,118 @@ def lint_migrations(
     use_cache: bool = True,
     observer: StatementObserver | None = None,
     loader: MigrationLoader | None = None,
+    build: str = "auto",
+    cache_dir: str | None = None,
+    jobs: int | None = None,
     table_stats: TableStats | None = None,
 ) -> LintResult:
     """Collect and lint ``targets`` (``(app_label, name)`` keys), in graph order.
 
     The PostgreSQL version the rules assume is ``pg_version``, else the configured
     ``target_pg_version``, else the major version of the server the scratch database ran on.
-    Apps in ``config.exclude_apps`` are left out. Findings on tables created earlier in the same
-    migration go to ``result.fresh`` (see :mod:`safemigrations.lint.fresh`). With
-    ``table_stats``, each finding whose harm grows with the table is judged by the table's size
-    (see :mod:`safemigrations.lint.tablesize`).
+    Apps in ``config.exclude_apps`` are left out. ``build`` and ``cache_dir``: how the schema
+    before the targets is built and where its template is kept as a file (see
+    :func:`safemigrations.lint.collect.collect`). Each migration is judged as soon as it is
+    collected, and its project state is then released (a large project's 260 states do not
+    all stay in memory). ``jobs``: worker processes for many targets (None: one per core, at
+    most 4, see :mod:`safemigrations.lint.parallel`); ``--trace`` runs in one process.
+    Findings on tables created earlier in the same migration go to ``result.fresh`` (see
+    :mod:`safemigrations.lint.fresh`). With ``table_stats``, each finding whose harm grows with
+    the table is judged by the table's size (see :mod:`safemigrations.lint.tablesize`).
     """
     config = config or LintConfig()
     keys = [k for k in targets if k[0] not in config.exclude_apps]
-    collection = collect(
-        keys, database=database, use_cache=use_cache, observer=observer, loader=loader
-    )
-    version = pg_version or config.target_pg_version or collection.server_version // 10000
-    result = LintResult(collection=collection, pg_version=version, table_stats=table_stats)
-    for collected in collection.migrations:
-        findings, fresh = split_fresh(lint_collected(collected, config=config, pg_version=version))
-        result.fresh.extend(fresh)
-        if config.include_fresh:
-            for f in fresh:
-                f.severity = Severity.INFO
-            findings = sorted(findings + fresh, key=_order)
+    from safemigrations.lint import parallel
+
+    workers = parallel.default_jobs(len(keys)) if jobs is None else jobs
+    if observer is None and workers > 1 and len(keys) > 1:
+        merged: LintResult = parallel.lint_in_parallel(
+            keys,
+            jobs=min(workers, len(keys)),
+            loader=loader or MigrationLoader(None, ignore_no_migrations=True),
+            config=config,
+            pg_version=pg_version,
+            database=database,
+            use_cache=use_cache,
+            build=build,
+            cache_dir=cache_dir,
+        )
+        # The workers set fresh findings aside (``merged.fresh``); sizes are judged here.
+        merged.table_stats = table_stats
         if table_stats is not None:
-            judge_by_size(findings, table_stats, config)
+            judge_by_size(merged.findings, table_stats, config)
+        return merged
+    result = LintResult(table_stats=table_stats)
+    server_version: list[int] = []
+
+    def judge(collected: CollectedMigration) -> None:
+        version = pg_version or config.target_pg_version or server_version[0] // 10000
+        findings = lint_collected(collected, config=config, pg_version=version)
+        collected.from_state = None
+        findings = judge_history(findings, result, config)
         result.by_migration[collected.key] = findings
         result.findings.extend(findings)
+
+    from safemigrations.db.scratch import lint_server
+
+    server_version.append(lint_server(database)[0].version_num())
+    collection = collect(
+        keys,
+        database=database,
+        use_cache=use_cache,
+        observer=observer,
+        loader=loader,
+        build=build,
+        cache_dir=cache_dir,
+        on_collected=judge,
+    )
+    result.collection = collection
+    result.pg_version = pg_version or config.target_pg_version or collection.server_version // 10000
     return result
+
+
+def judge_history(findings: list[Finding], result: LintResult, config: LintConfig) -> list[Finding]:
+    """Set aside the findings on tables no traffic can reach (``result.fresh``; shown as
+    ``info`` with ``include_fresh``) and judge the rest by table size when stats are given."""
+    findings, fresh = split_fresh(findings)
+    result.fresh.extend(fresh)
+    if config.include_fresh:
+        for f in fresh:
+            f.severity = Severity.INFO
+        findings = sorted(findings + fresh, key=_order)
+    if result.table_stats is not None:
+        judge_by_size(findings, result.table_stats, config)
+    return findings
 
 
 def lint_collected(
     collected: CollectedMigration, *, config: LintConfig, pg_version: int
 ) -> list[Finding]:
     """The findings of one collected migration, superseded and suppressed ones removed."""
+    try:
+        return _lint_collected(collected, config=config, pg_version=pg_version)
+    except Exception as exc:  # a rule's bug must not hide the migration: say so, count it
+        collected.not_analysed = (
+            f"the linter's rules failed on it ({type(exc).__name__}: {str(exc).strip()[:300]}); "
+            f"{REPORT_TO}"
+        )
+        return lint_not_analysed(collected, config=config, pg_version=pg_version)
+
+
+def lint_not_analysed(
+    collected: CollectedMigration, *, config: LintConfig, pg_version: int
+) -> list[Finding]:
+    """Only the SM910 finding of a migration the linter could not analyse at all."""
+    return _lint_collected(collected, config=config, pg_version=pg_version, only=("SM910",))
+
+
+def _lint_collected(
+    collected: CollectedMigration,
+    *,
+    config: LintConfig,
+    pg_version: int,
+    only: tuple[str, ...] = (),
+) -> list[Finding]:
     if migrate_bounds_lock_waits() and not config.session_lock_timeout:
         config = config.merged(session_lock_timeout=True)
     ctx = MigrationContext(
@@ -102,12 +179,14 @@ def lint_collected(
         migration=collected.migration,
         operations=list(collected.migration.operations),
         from_state=collected.from_state,
-        statements=collected.to_statements(),
+        statements=[] if only else collected.to_statements(),
         pg_version=pg_version,
         config=config,
         schema=collected.schema(),
         collected=collected,
     )
+    if only:
+        return lint_migration(ctx, only=only)
     findings = drop_handled_by_operation(drop_superseded(lint_migration(ctx)), ctx.operations)
     findings = suppress.apply(
         findings, collected.migration, app=collected.app, name=collected.name, config=config

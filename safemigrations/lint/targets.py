@@ -37,13 +37,29 @@ def graph_order(loader: MigrationLoader, keys: Iterable[Key]) -> list[Key]:
 
 def project_apps() -> list[str]:
     """Labels of the installed apps that live in the project (not in site-packages)."""
-    labels = []
-    for config in apps.get_app_configs():
-        path = str(config.path)
-        if "site-packages" in path or "dist-packages" in path:
-            continue
-        labels.append(config.label)
-    return labels
+    return [c.label for c in apps.get_app_configs() if not _is_installed_package(c.path)]
+
+
+def installed_package_apps() -> list[str]:
+    """Labels of the installed apps that come from installed packages (site-packages):
+    ``django.contrib.*``, wagtail, … Their migrations are not the project's to change, so
+    ``lintmigrations`` leaves them out unless asked (``--include-installed``), and says so."""
+    return [c.label for c in apps.get_app_configs() if _is_installed_package(c.path)]
+
+
+def _is_installed_package(path: object) -> bool:
+    text = str(path)
+    return "site-packages" in text or "dist-packages" in text
+
+
+def left_out(loader: MigrationLoader, selected: Iterable[str]) -> dict[str, int]:
+    """``{app_label: number of migrations}`` of the migrated apps not in ``selected``."""
+    chosen = set(selected)
+    counts: dict[str, int] = {}
+    for app_label, _name in loader.graph.nodes:
+        if app_label not in chosen:
+            counts[app_label] = counts.get(app_label, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def check_app(loader: MigrationLoader, app_label: str) -> None:

@@ -20,11 +20,13 @@ from safemigrations.lint import targets
 from safemigrations.lint.collect import scratch_server
 from safemigrations.lint.config import LintConfig
 from safemigrations.lint.project import LintResult, lint_migrations
+from safemigrations.lint.replay.runner import cache_key
 from safemigrations.lint.report import FORMATS, render
 from safemigrations.lint.report.text import fresh_note, summary
 from safemigrations.lint.tablesize import counts
 from safemigrations.lint.trace import MigrationTracer, render_trace
 from safemigrations.management.checks import lintmigrations_note
+from safemigrations.management.lint_build import add_build_options, build_lines, write_stats
 from safemigrations.management.lint_support import (
     add_judgement_options,
     fail_if_needed,
@@ -67,10 +69,20 @@ class Command(BaseCommand):
         which.add_argument(
             "--unapplied",
             action="store_true",
-            help="Only migrations not yet applied to the database.",
+            help="Only migrations not yet applied to the database, of every app (those of "
+            "installed packages included: `migrate` will run them too).",
         )
         which.add_argument(
-            "--all", action="store_true", help="Every migration of the project's apps (default)."
+            "--all",
+            action="store_true",
+            help="Every migration of the project's apps (default; apps from installed packages "
+            "such as django.contrib.* are counted, not linted, unless --include-installed).",
+        )
+        parser.add_argument(
+            "--include-installed",
+            action="store_true",
+            help="Also lint the apps that come from installed packages (site-packages), e.g. "
+            "before upgrading one whose new migrations will run on your tables.",
         )
         parser.add_argument("--format", choices=FORMATS, default="text")
         parser.add_argument(
@@ -96,8 +108,33 @@ class Command(BaseCommand):
             help="Neither use nor keep template databases of already applied migrations.",
         )
         add_judgement_options(parser)
+        add_build_options(parser)
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=None,
+            metavar="N",
+            help="Worker processes for many migrations (default: one per core, at most 4, one "
+            "per 40 migrations; each starts from a schema built for its share).",
+        )
+        parser.add_argument(
+            "--print-cache-key",
+            action="store_true",
+            help="Print the key of the template the selection starts from, and exit (for CI "
+            "caches of --cache-dir).",
+        )
+        parser.add_argument(
+            "--stats-json",
+            metavar="FILE",
+            help="Also write the run's facts (build mode, migrations linted and not analysed, "
+            "cache key, timings) to FILE as JSON ('-' for standard error).",
+        )
+
+    #: ``{app_label: migrations}`` of installed-package apps the selection left out.
+    left_out: dict[str, int] = {}
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.left_out = {}
         config = lint_config(
             fail_on=options["fail_on"],
             target_pg_version=options["target_pg_version"],
@@ -106,6 +143,11 @@ class Command(BaseCommand):
         table_stats = table_stats_from(options)
         loader = MigrationLoader(None, ignore_no_migrations=True)
         keys = self.select(loader, options)
+        if options["print_cache_key"]:
+            self.stdout.write(
+                cache_key(keys, loader=loader, database=options["database"], build=options["build"])
+            )
+            return
         observer = None
         if options["trace"]:
             server, _ = scratch_server(options["database"])
@@ -119,8 +161,12 @@ class Command(BaseCommand):
                 observer=observer,
                 loader=loader,
                 table_stats=table_stats,
+                build=options["build"],
+                cache_dir=options["cache_dir"],
+                jobs=options["jobs"],
             )
         self.report(result, options, config)
+        write_stats(self, result, options["stats_json"], {"installed_not_linted": self.left_out})
         fail_if_needed(result.findings, config)
 
     def select(self, loader: MigrationLoader, options: dict[str, Any]) -> list[tuple[str, str]]:
@@ -131,6 +177,15 @@ class Command(BaseCommand):
         if app:
             targets.check_app(loader, app)
         labels = [app] if app else targets.project_apps()
+        if not app and (options["include_installed"] or options["unapplied"]):
+            # --unapplied: what `migrate` will run, a package upgrade's migrations included.
+            labels += targets.installed_package_apps()
+        if not app and not options["since"]:
+            self.left_out = {
+                label: count
+                for label, count in targets.left_out(loader, labels).items()
+                if label in set(targets.installed_package_apps())
+            }
         if options["since"]:
             return targets.changed_since(loader, options["since"], labels)
         if options["unapplied"]:
@@ -150,6 +205,7 @@ class Command(BaseCommand):
         count = len(collection.migrations) if collection else 0
         if not count:
             self.stdout.write("No migrations to lint.")
+            self.write_left_out()
             return
         style = style_hook(self)
         explained: set[str] = set()  # each rule's why and fix are printed once
@@ -174,6 +230,10 @@ class Command(BaseCommand):
                 else ""
             )
         )
+        if collection is not None:
+            for line in build_lines(collection):
+                self.stdout.write(line)
+        self.write_left_out()
         if result.table_stats is not None:
             self.stdout.write(size_summary(result))
         self.stdout.write(
@@ -181,6 +241,16 @@ class Command(BaseCommand):
                 "summary", summary(result.findings, fresh=fresh, fresh_shown=config.include_fresh)
             )
         )
+
+    def write_left_out(self) -> None:
+        """Say which installed-package apps the selection left out (never a silent skip)."""
+        if self.left_out:
+            names = ", ".join(self.left_out)
+            self.stdout.write(
+                f"Not linted: {sum(self.left_out.values())} migration(s) of "
+                f"{len(self.left_out)} app(s) from installed packages ({names}); lint one with "
+                "`lintmigrations APP_LABEL`, or all with --include-installed."
+            )
 
     def write_trace(self, result: LintResult, key: tuple[str, str]) -> None:
         collection = result.collection

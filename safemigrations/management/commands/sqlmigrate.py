@@ -30,6 +30,7 @@ from safemigrations.lint.project import lint_migrations
 from safemigrations.lint.report.text import fresh_note
 from safemigrations.lint.tablesize import size_text
 from safemigrations.management.compose import DelegatingCommand
+from safemigrations.management.lint_build import add_build_options, build_lines
 from safemigrations.management.lint_support import (
     add_judgement_options,
     fail_if_needed,
@@ -47,6 +48,7 @@ class SafeSqlmigrateMixin:
     """
 
     stdout: OutputWrapper
+    stderr: OutputWrapper
     style: Any
     output_transaction: bool
 
@@ -63,6 +65,7 @@ class SafeSqlmigrateMixin:
         parser.add_argument("--target-pg-version", metavar="N", default=None)
         parser.add_argument("--fail-on", choices=["error", "warning", "info"], default=None)
         add_judgement_options(parser)
+        add_build_options(parser)
 
     def handle(self, *args: Any, **options: Any) -> str | None:
         if options["lint"]:
@@ -117,6 +120,8 @@ class SafeSqlmigrateMixin:
                 database=options["database"],
                 loader=loader,
                 table_stats=table_stats,
+                build=options["build"],
+                cache_dir=options["cache_dir"],
             )
         assert result.collection is not None
         for collected in result.collection.migrations:
@@ -124,6 +129,9 @@ class SafeSqlmigrateMixin:
         note = fresh_note(len(result.fresh), shown=config.include_fresh).strip()
         if note:
             self.stdout.write(f"-- {note}")
+        # On standard error: standard output stays the SQL (and its findings) to pipe or diff.
+        for line in build_lines(result.collection):
+            self.stderr.write(f"-- {line}")
         fail_if_needed(result.findings, config)
 
     def write_linted(self, collected: CollectedMigration, findings: list[Finding]) -> None:
