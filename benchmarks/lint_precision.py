@@ -115,7 +115,7 @@ def score(data: Path = DATA, replay_url: str | None = None) -> Score:
     database of ``replay_url`` when given, else judged statically)."""
     if replay_url is None:
         return _score(data, None)
-    from safemigrations.lint.replay import scratch_replay
+    from safemigrations.lint.sql_replay import scratch_replay
 
     with scratch_replay(replay_url) as replay:
         return _score(data, replay)

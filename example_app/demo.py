@@ -96,7 +96,7 @@ def show_drift() -> None:
         (name,) = cur.fetchone()
         cur.execute(
             f'ALTER TABLE chain_child DROP CONSTRAINT "{name}", ADD CONSTRAINT "{name}" '
-            'FOREIGN KEY (parent_id) REFERENCES chain_parent (id) DEFERRABLE INITIALLY DEFERRED'
+            "FOREIGN KEY (parent_id) REFERENCES chain_parent (id) DEFERRABLE INITIALLY DEFERRED"
         )
     print("\n-- the constraint lost its ON DELETE CASCADE (a rolled-back migration) --")
     try:
@@ -131,7 +131,9 @@ def main() -> int:
             print_lint(["catalog", "chain", "naive"])
             print("\n== drift: does the database match the models? (manage.py inspectdrift) ==")
             show_drift()
-            print("\n== squash chain's migrations, proven (manage.py squashmigrations --dry-run) ==")
+            print(
+                "\n== squash chain's migrations, proven (manage.py squashmigrations --dry-run) =="
+            )
             call_command("squashmigrations", "chain", "0004", "--noinput", "--dry-run")
         finally:
             connections.close_all()

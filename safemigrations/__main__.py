@@ -221,7 +221,7 @@ def _lint_group(
     }
     if not args.replay:
         return lint_sql_files(group, **options)  # type: ignore[arg-type]
-    from safemigrations.lint.replay import scratch_replay
+    from safemigrations.lint.sql_replay import scratch_replay
 
     try:
         context = scratch_replay(args.replay)

@@ -358,6 +358,14 @@ def test_tables_for_leaves_out_unrelated_models_and_stubs_referenced_ones(scenar
         tables_for(state, [type("M", (Migration,), {"operations": [run_python]})("x", "lintdj")])
         is None
     )
+    # An operation whose ``fields`` are field names (a unique_together entry), not CreateModel's
+    # (name, field) pairs, names its model only.
+    from safemigrations.operations import DropIndexConcurrently
+
+    drop = DropIndexConcurrently("author", fields=["name", "id"])
+    tables = tables_for(state, [type("M", (Migration,), {"operations": [drop]})("x", "lintdj")])
+    assert tables is not None
+    assert ("lintdj", "author") in tables.full
 
 
 @pytest.mark.django_db

@@ -47,7 +47,7 @@ from safemigrations.lint.sql import (
 from safemigrations.lint.sql import short as short_name
 
 if TYPE_CHECKING:
-    from safemigrations.lint.replay import Replay
+    from safemigrations.lint.sql_replay import Replay
 
 TX = enums.TransactionStmtKind
 _OPENING = {TX.TRANS_STMT_BEGIN, TX.TRANS_STMT_START}
@@ -134,7 +134,7 @@ def lint_sql_files(
     inside a transaction block (``CREATE INDEX CONCURRENTLY``, ``VACUUM``, …), which the
     tools then run without one.
 
-    ``replay`` (a :class:`~safemigrations.lint.replay.Replay` on a scratch database) runs the
+    ``replay`` (a :class:`~safemigrations.lint.sql_replay.Replay` on a scratch database) runs the
     baseline and each file after linting it, and judges each file against the catalog read just
     before it; when a statement fails there, an ``SM004`` note says where, and the later files
     are judged statically.

@@ -336,7 +336,9 @@ def tables_for(state: ProjectState, applied: Sequence[Migration]) -> TableSet | 
             else:
                 return None
             named.update((label, k) for k in keys)
-            fields = list(getattr(operation, "fields", None) or [])
+            # CreateModel's (name, field) pairs; other operations' ``fields`` are field names
+            # (e.g. DropIndexConcurrently(fields=[...]) of a unique_together entry).
+            fields = list(operation.fields) if isinstance(operation, migrations.CreateModel) else []
             if getattr(operation, "field", None) is not None:
                 fields.append(("", getattr(operation, "field")))  # noqa: B009
             for _name, field in fields:
