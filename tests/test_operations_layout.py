@@ -63,7 +63,7 @@ def test_index_sql_from_templates_matches_the_text_rewrite(editor: Any) -> None:
     statements += list(editor._field_indexes_sql(Thing, Thing._meta.get_field("code")))
     statements.append(conditional.create_sql(Thing, editor))
     for statement in statements:
-        built = ddl.create_index_concurrently(statement)
+        built = ddl.create_index_concurrently(editor, statement)
         assert "CONCURRENTLY" in built
         assert built == concurrently(str(statement))
     assert [p.create_sql for p in field_index_plans(editor, Thing, Thing._meta.get_field("code"))]
@@ -98,3 +98,19 @@ def test_constraint_statements(editor: Any) -> None:
         'ALTER TABLE "t" ADD CONSTRAINT "f" FOREIGN KEY ("p_id") REFERENCES "p" ("id") '
         "ON DELETE CASCADE NOT VALID"
     )
+
+
+def test_operations_load_without_the_postgresql_driver() -> None:
+    """SQLite projects may lack libpq: the operations' modules must not import psycopg."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, django; from django.conf import settings; settings.configure(); "
+        "django.setup(); import safemigrations.operations, safemigrations.operations.sql; "
+        "print('psycopg' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

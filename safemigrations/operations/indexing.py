@@ -97,7 +97,7 @@ def named_index_plan(
     return IndexPlan(
         table=model._meta.db_table,
         name=str(index.name),
-        create_sql=ddl.create_index_concurrently(statement),
+        create_sql=ddl.create_index_concurrently(schema_editor, statement),
         kind="named",
         columns=tuple(_column(model, f.lstrip("-")) for f in index.fields),
     )
@@ -118,7 +118,7 @@ def field_index_plans(
             IndexPlan(
                 table=table,
                 name=name,
-                create_sql=ddl.create_index_concurrently(statement),
+                create_sql=ddl.create_index_concurrently(schema_editor, statement),
                 kind="like" if name == like_name else "index",
                 columns=(column,),
             )
@@ -171,7 +171,7 @@ def unique_plan(
     return IndexPlan(
         table=table,
         name=name,
-        create_sql=ddl.create_index_concurrently(statement),
+        create_sql=ddl.create_index_concurrently(schema_editor, statement),
         kind=kind,
         columns=columns,
         unique=True,

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.backends.ddl_references import Statement
-from django.db.backends.postgresql.schema import DatabaseSchemaEditor as PostgresSchemaEditor
 
 #: ``CREATE UNIQUE INDEX CONCURRENTLY`` for a unique constraint on plain columns; attached by
 #: :data:`UNIQUE_USING_INDEX_TEMPLATE` afterwards. Filled from the parts of Django's
@@ -28,30 +27,35 @@ UNIQUE_USING_INDEX_TEMPLATE = (
 )
 
 _CREATE_PREFIXES = ("CREATE INDEX ", "CREATE UNIQUE INDEX ")
+#: Django's PostgreSQL ``sql_delete_index_concurrently``, for a schema editor without it (the
+#: PostgreSQL backend is not imported here: it needs psycopg, which SQLite projects may lack).
+_DROP_INDEX_CONCURRENTLY = "DROP INDEX CONCURRENTLY IF EXISTS %(name)s"
 _NOT_VALID = " NOT VALID"
 
 
-def concurrent_template(template: str) -> str | None:
+def concurrent_template(schema_editor: BaseDatabaseSchemaEditor, template: str) -> str | None:
     """The ``CONCURRENTLY`` twin of an index-creating template, or None for another statement.
 
     Django's PostgreSQL ``sql_create_index`` has ``sql_create_index_concurrently``; its unique
-    index template (and a third-party index's) gets ``CONCURRENTLY`` after ``INDEX``.
+    index template (and another backend's or a third-party index's) gets ``CONCURRENTLY`` after
+    ``INDEX``.
     """
-    if template == PostgresSchemaEditor.sql_create_index:
-        return PostgresSchemaEditor.sql_create_index_concurrently
+    concurrent = getattr(schema_editor, "sql_create_index_concurrently", None)
+    if concurrent is not None and template == schema_editor.sql_create_index:
+        return str(concurrent)
     for prefix in _CREATE_PREFIXES:
         if template.startswith(prefix):
             return prefix + "CONCURRENTLY " + template[len(prefix) :]
     return None
 
 
-def create_index_concurrently(statement: Any) -> str:
+def create_index_concurrently(schema_editor: BaseDatabaseSchemaEditor, statement: Any) -> str:
     """``CREATE [UNIQUE] INDEX CONCURRENTLY`` for the index statement Django generated.
 
     A statement already concurrent, or one that creates no index, is returned as it is.
     """
     if isinstance(statement, Statement):
-        template = concurrent_template(statement.template)
+        template = concurrent_template(schema_editor, statement.template)
         if template is not None:
             return str(Statement(template, **statement.parts))
     return str(statement)
@@ -69,11 +73,7 @@ def unique_using_index(statement: Statement) -> str:
 
 def drop_index_concurrently(schema_editor: BaseDatabaseSchemaEditor, name: str) -> str:
     """``DROP INDEX CONCURRENTLY IF EXISTS name`` (Django's ``sql_delete_index_concurrently``)."""
-    template = getattr(
-        schema_editor,
-        "sql_delete_index_concurrently",
-        PostgresSchemaEditor.sql_delete_index_concurrently,
-    )
+    template = getattr(schema_editor, "sql_delete_index_concurrently", _DROP_INDEX_CONCURRENTLY)
     return str(template % {"name": schema_editor.quote_name(name)})
 
 
