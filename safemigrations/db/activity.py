@@ -18,8 +18,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
+
+from safemigrations.exceptions import OrphanStillRunning
 
 logger = logging.getLogger("safemigrations")
 
@@ -99,10 +100,6 @@ def orphans_on(connection: BaseDatabaseWrapper, tables: Iterable[str]) -> list[O
         [PREFIX + " %", names],
     )
     return [Orphan(r[0], r[1], r[2], r[3] or "", r[4]) for r in rows or []]
-
-
-class OrphanStillRunning(OperationalError):
-    """A backend of an earlier run kept working on the table for longer than we wait."""
 
 
 def wait_for_orphans(

@@ -246,6 +246,22 @@ def locks_held(cursor: Cursor, pid: int) -> list[HeldLock]:
     ]
 
 
+#: Lock modes that block writes on a table (a scan under one of them blocks writes throughout).
+WRITE_BLOCKING_MODES = frozenset(
+    {"ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock"}
+)
+
+
+def own_write_blocking_locks(cursor: Cursor, table: str) -> set[str]:
+    """The write-blocking lock modes this session's own backend holds on ``table``."""
+    cursor.execute("SELECT pg_backend_pid()")
+    pid = cursor.fetchone()[0]
+    held = {
+        lock.mode for lock in locks_held(cursor, pid) if lock.relation == table and lock.granted
+    }
+    return held & WRITE_BLOCKING_MODES
+
+
 def relfilenode(cursor: Cursor, table: str) -> int:
     """The table's current storage file number: it changes when the table is rewritten."""
     cursor.execute("SELECT pg_relation_filenode(%s::regclass)", [_regclass(table)])

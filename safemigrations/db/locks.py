@@ -31,10 +31,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from safemigrations.conf import setting
+from safemigrations.exceptions import LockRetriesExhausted, describe_blockers
 
 logger = logging.getLogger("safemigrations")
 
@@ -146,41 +146,6 @@ class Blocker:
         )
 
 
-class LockRetriesExhausted(OperationalError):
-    """A step could not get its lock within its attempts."""
-
-    def __init__(
-        self,
-        description: str,
-        policy: LockPolicy,
-        blockers: list[Blocker],
-        *,
-        attempts: int | None = None,
-        elapsed: float | None = None,
-        reason: str = "lock wait timed out",
-    ) -> None:
-        self.description = description
-        self.policy = policy
-        self.blockers = blockers
-        attempts = policy.retries + 1 if attempts is None else attempts
-        self.attempts = attempts
-        waits = sorted({policy.timeout(n) for n in range(1, attempts + 1)})
-        wait_text = (
-            f"{waits[0]:g}s" if len(waits) == 1 else f"{waits[0]:g}s growing to {waits[-1]:g}s"
-        )
-        over = f" over {elapsed:.1f}s" if elapsed is not None else ""
-        lines = [
-            f"{description}: could not acquire its lock (waits of {wait_text}, last failure: "
-            f"{reason}) in {attempts} attempt{'s' if attempts != 1 else ''}{over}.",
-            describe_blockers(blockers),
-            "End or wait out the blocking transaction(s) and run the migration again (it resumes "
-            "where it stopped), or allow longer waits: migrate --lock-timeout / --lock-retries, "
-            "SAFEMIGRATIONS['LOCK_WAIT_TOTAL'] / ['LOCK_RETRIES'] (or the operation's "
-            "lock_timeout= / lock_retries=).",
-        ]
-        super().__init__("\n".join(lines))
-
-
 def lock_wait_failure(exc: BaseException | None) -> str | None:
     """What kind of failed lock wait ``exc`` (or what it wraps) is, or None for another error."""
     seen = set()
@@ -227,13 +192,6 @@ def lock_holders(cursor: Any, tables: Iterable[str]) -> list[Blocker]:
         )
         for r in cursor.fetchall()
     ]
-
-
-def describe_blockers(blockers: list[Blocker]) -> str:
-    """One line per blocking backend, or a note that none was seen any more."""
-    if not blockers:
-        return "No backend held a lock on the table(s) any more when we looked."
-    return "Blocked by:\n" + "\n".join(f"  - {b.describe()}" for b in blockers)
 
 
 def _show(connection: BaseDatabaseWrapper, name: str) -> str:

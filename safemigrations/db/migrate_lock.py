@@ -22,10 +22,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from safemigrations.db.activity import waits_internal
+from safemigrations.exceptions import MigrateLockBusy
 
 logger = logging.getLogger("safemigrations")
 
@@ -64,10 +64,6 @@ class Holder:
     def is_safemigrations(self) -> bool:
         """True for a backend of safemigrations' ``migrate`` (by its application_name)."""
         return (self.application_name or "").startswith("safemigrations ")
-
-
-class MigrateLockBusy(OperationalError):
-    """Another ``migrate`` held the lock for longer than this one may wait."""
 
 
 def holders(connection: BaseDatabaseWrapper, key: tuple[int, int]) -> list[Holder]:

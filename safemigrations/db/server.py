@@ -29,16 +29,14 @@ from typing import Any
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from safemigrations.exceptions import DatabaseUnavailable
+
 HOW_TO_PROVIDE = (
     "Set DATABASE_URL to a reachable PostgreSQL 14+ server "
     "(e.g. DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres), "
     "or install the embedded server with `pip install 'safemigrations[embedded]'` "
     "(CPython <= 3.12), or install PostgreSQL's server binaries (initdb, pg_ctl) on this machine."
 )
-
-
-class DatabaseUnavailable(RuntimeError):
-    """No PostgreSQL server could be reached or started; the message says how to provide one."""
 
 
 @dataclass(frozen=True)

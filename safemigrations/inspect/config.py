@@ -15,14 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from safemigrations.exceptions import SafeMigrationsError
+from safemigrations.exceptions import DriftConfigError
 from safemigrations.lint.model import Severity
 
 _KNOWN_KEYS = {"allow", "fail_on", "exclude_apps"}
-
-
-class DriftConfigError(SafeMigrationsError, ValueError):
-    """``SAFEMIGRATIONS["DRIFT"]`` holds a wrong value; the message says which and what works."""
 
 
 @dataclass(frozen=True)

@@ -32,17 +32,13 @@ from django.db.migrations.autodetector import MigrationAutodetector
 from django.db.migrations.executor import MigrationExecutor
 
 from safemigrations.autodetect.writer import SafeMigrationWriter
-from safemigrations.exceptions import SafeMigrationsError
+from safemigrations.exceptions import FixError
 from safemigrations.operations.constraints import AddDBCascadeConstraint, ValidateConstraint
 from safemigrations.operations.equivalent import field_with
 from safemigrations.operations.indexes import AddIndexConcurrently, DropIndexConcurrently
 
 from .drift import Drift
 from .expected import ExpectedModel
-
-
-class FixError(SafeMigrationsError, RuntimeError):
-    """The fix migration cannot be written; the message says what to do first."""
 
 
 @dataclass

@@ -1,6 +1,27 @@
 """Migration operations that take only brief, bounded locks on large PostgreSQL tables."""
 
-from .base import NonAtomicMigrationRequired, SafeOperation
+from safemigrations.exceptions import (
+    AmbiguousIndexError,
+    DanglingReferencesError,
+    DatabaseUnavailable,
+    DriftConfigError,
+    DuplicateValuesError,
+    FixError,
+    IndexBuildFailed,
+    LockRetriesExhausted,
+    MigrateFailed,
+    MigrateLockBusy,
+    NonAtomicMigrationRequired,
+    NullValuesError,
+    OperationTargetError,
+    OrphanStillRunning,
+    SafeMigrationsError,
+    SquashCycleError,
+    SquashError,
+    SquashNotEquivalent,
+)
+
+from .base import SafeOperation
 from .columns import AddForeignKeyField, SetNotNull
 from .constraints import AddConstraintNotValid, AddDBCascadeConstraint, ValidateConstraint
 from .indexes import AddIndexConcurrently, AddUniqueConstraintConcurrently, DropIndexConcurrently
@@ -11,9 +32,26 @@ __all__ = [
     "AddForeignKeyField",
     "AddIndexConcurrently",
     "AddUniqueConstraintConcurrently",
+    "AmbiguousIndexError",
+    "DanglingReferencesError",
+    "DatabaseUnavailable",
+    "DriftConfigError",
     "DropIndexConcurrently",
+    "DuplicateValuesError",
+    "FixError",
+    "IndexBuildFailed",
+    "LockRetriesExhausted",
+    "MigrateFailed",
+    "MigrateLockBusy",
     "NonAtomicMigrationRequired",
+    "NullValuesError",
+    "OperationTargetError",
+    "OrphanStillRunning",
+    "SafeMigrationsError",
     "SafeOperation",
     "SetNotNull",
+    "SquashCycleError",
+    "SquashError",
+    "SquashNotEquivalent",
     "ValidateConstraint",
 ]

@@ -19,10 +19,7 @@ from django.db.migrations.operations.base import Operation
 from safemigrations.conf import setting
 from safemigrations.db import activity, progress
 from safemigrations.db.locks import LockPolicy, LockWaits, current_policy, session_setting
-
-
-class NonAtomicMigrationRequired(NotSupportedError):
-    """A step must commit on its own, which an atomic migration cannot do."""
+from safemigrations.exceptions import NonAtomicMigrationRequired
 
 
 class SafeOperation(Operation):

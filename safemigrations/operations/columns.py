@@ -23,18 +23,11 @@ from django.db.migrations.operations.base import Operation, OperationCategory
 from django.db.migrations.state import ProjectState
 
 from safemigrations.db import catalog
+from safemigrations.exceptions import DanglingReferencesError, NullValuesError, OperationTargetError
 
+from . import sql as ddl
 from .equivalent import DjangoEquivalentOperation, field_with
 from .indexing import ConcurrentIndexSteps, field_index_plans
-from .resolve import OperationTargetError
-
-
-class NullValuesError(IntegrityError):
-    """``SetNotNull`` found NULLs in the column; they must be backfilled first."""
-
-
-class DanglingReferencesError(IntegrityError):
-    """``AddForeignKeyField`` found values that reference no row; they must be fixed first."""
 
 
 class SetNotNull(DjangoEquivalentOperation):
@@ -91,14 +84,13 @@ class SetNotNull(DjangoEquivalentOperation):
         column = str(model._meta.get_field(self.name).column)
         check = self.check_name(schema_editor, table, column)
         qn = schema_editor.quote_name
-        add_check = (
-            f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(check)} "
-            f"CHECK ({qn(column)} IS NOT NULL) NOT VALID"
+        add_check = ddl.add_check_not_valid(
+            schema_editor, table, check, f"{qn(column)} IS NOT NULL"
         )
-        validate = f"ALTER TABLE {qn(table)} VALIDATE CONSTRAINT {qn(check)}"
+        validate = ddl.validate_constraint(schema_editor, table, check)
         set_not_null = [
             f"ALTER TABLE {qn(table)} ALTER COLUMN {qn(column)} SET NOT NULL",
-            f"ALTER TABLE {qn(table)} DROP CONSTRAINT IF EXISTS {qn(check)}",
+            ddl.drop_constraint(schema_editor, table, check, if_exists=True),
         ]
         not_null, existing = False, None
         if not self.collecting_sql(schema_editor):
@@ -151,10 +143,11 @@ class SetNotNull(DjangoEquivalentOperation):
         table = model._meta.db_table
         column = str(model._meta.get_field(self.name).column)
         qn = schema_editor.quote_name
+        check = self.check_name(schema_editor, table, column)
         self.run_step(
             schema_editor,
             f"ALTER TABLE {qn(table)} "
-            f"DROP CONSTRAINT IF EXISTS {qn(self.check_name(schema_editor, table, column))}, "
+            f"{ddl.drop_constraint_clause(schema_editor, check, if_exists=True)}, "
             f"ALTER COLUMN {qn(column)} DROP NOT NULL",
             tables=[table],
             description="drop NOT NULL",
@@ -287,7 +280,7 @@ class AddForeignKeyField(ConcurrentIndexSteps, DjangoEquivalentOperation):
         if existing is None:
             self.run_step(
                 schema_editor,
-                f"{fk_sql} NOT VALID",
+                ddl.not_valid(fk_sql),
                 tables=[table, target_table],
                 description="add the foreign key NOT VALID",
             )
@@ -295,7 +288,7 @@ class AddForeignKeyField(ConcurrentIndexSteps, DjangoEquivalentOperation):
             try:
                 self.run_step(
                     schema_editor,
-                    f"ALTER TABLE {qn(table)} VALIDATE CONSTRAINT {qn(fk_name)}",
+                    ddl.validate_constraint(schema_editor, table, fk_name),
                     tables=[table, target_table],
                     description="validate the foreign key",
                     long=True,

@@ -14,7 +14,8 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.backends.utils import names_digest, split_identifier
 
 from safemigrations.db import catalog
-from safemigrations.operations.resolve import OperationTargetError
+from safemigrations.exceptions import OperationTargetError
+from safemigrations.operations import sql as ddl
 
 #: PostgreSQL truncates identifiers to NAMEDATALEN - 1 bytes.
 MAX_IDENTIFIER_BYTES = 63
@@ -135,24 +136,26 @@ class ForeignKeyRef:
         not_valid: bool = True,
     ) -> str:
         """``ALTER TABLE ... ADD CONSTRAINT name FOREIGN KEY ... [NOT VALID]``."""
-        q = schema_editor.quote_name
-        return (
-            f"ALTER TABLE {q(self.table)} ADD CONSTRAINT {q(name)} FOREIGN KEY ({q(self.column)}) "
-            f"REFERENCES {q(self.to_table)} ({q(self.to_column)}){action_clause(action)}"
-            f"{deferrable}{' NOT VALID' if not_valid else ''}"
+        return ddl.add_foreign_key(
+            schema_editor,
+            self.table,
+            name,
+            self.column,
+            self.to_table,
+            self.to_column,
+            on_delete=action_clause(action),
+            deferrable=deferrable,
+            not_valid=not_valid,
         )
 
     def drop_sql(self, schema_editor: BaseDatabaseSchemaEditor, name: str) -> str:
-        q = schema_editor.quote_name
-        return f"ALTER TABLE {q(self.table)} DROP CONSTRAINT {q(name)}"
+        return ddl.drop_constraint(schema_editor, self.table, name)
 
     def rename_sql(self, schema_editor: BaseDatabaseSchemaEditor, old: str, new: str) -> str:
-        q = schema_editor.quote_name
-        return f"ALTER TABLE {q(self.table)} RENAME CONSTRAINT {q(old)} TO {q(new)}"
+        return ddl.rename_constraint(schema_editor, self.table, old, new)
 
     def validate_sql(self, schema_editor: BaseDatabaseSchemaEditor, name: str) -> str:
-        q = schema_editor.quote_name
-        return f"ALTER TABLE {q(self.table)} VALIDATE CONSTRAINT {q(name)}"
+        return ddl.validate_constraint(schema_editor, self.table, name)
 
     def describe_constraints(self, constraints: dict[str, catalog.Constraint]) -> str:
         """The table's foreign keys, for an error message."""

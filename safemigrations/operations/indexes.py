@@ -32,6 +32,8 @@ from django.db.migrations.operations import (
 from django.db.migrations.operations.base import Operation, OperationCategory
 from django.db.migrations.state import ProjectState
 
+from safemigrations.exceptions import OperationTargetError
+
 from .equivalent import DjangoEquivalentOperation, field_with
 from .indexing import (
     ConcurrentIndexSteps,
@@ -40,7 +42,6 @@ from .indexing import (
     named_index_plan,
     unique_plan,
 )
-from .resolve import OperationTargetError
 
 
 def meta_names(model: type[models.Model]) -> set[str]:

@@ -32,32 +32,14 @@ from django.db.backends.ddl_references import Statement
 
 from safemigrations.db import catalog
 from safemigrations.db.locks import is_lock_timeout
+from safemigrations.exceptions import AmbiguousIndexError, DuplicateValuesError, IndexBuildFailed
 
+from . import sql as ddl
 from .base import SafeOperation
 
 logger = logging.getLogger("safemigrations")
 
 _CREATE_INDEX = re.compile(r"^\s*CREATE\s+(UNIQUE\s+)?INDEX\s+(?!CONCURRENTLY\b)", re.IGNORECASE)
-
-#: Statement templates for a unique constraint built from a concurrently built unique index.
-UNIQUE_INDEX_TEMPLATE = (
-    "CREATE UNIQUE INDEX CONCURRENTLY %(name)s ON %(table)s (%(columns)s)%(nulls_distinct)s"
-)
-UNIQUE_USING_INDEX_TEMPLATE = (
-    "ALTER TABLE %(table)s ADD CONSTRAINT %(name)s UNIQUE USING INDEX %(name)s%(deferrable)s"
-)
-
-
-class AmbiguousIndexError(ValueError):
-    """Several indexes match an implicit index and none has the name Django would give it."""
-
-
-class IndexBuildFailed(DatabaseError):
-    """A concurrent index build failed; its INVALID leftover was dropped."""
-
-
-class DuplicateValuesError(IndexBuildFailed, IntegrityError):
-    """A unique index could not be built because the table holds duplicate values."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +64,11 @@ class IndexPlan:
 
 
 def concurrently(sql: str) -> str:
-    """``CREATE [UNIQUE] INDEX`` → ``CREATE [UNIQUE] INDEX CONCURRENTLY`` (other SQL unchanged)."""
+    """``CREATE [UNIQUE] INDEX`` → ``CREATE [UNIQUE] INDEX CONCURRENTLY`` (other SQL unchanged).
+
+    For SQL text only; the operations build their statements from Django's templates
+    (:func:`safemigrations.operations.sql.create_index_concurrently`).
+    """
     return _CREATE_INDEX.sub(
         lambda m: f"CREATE {'UNIQUE ' if m.group(1) else ''}INDEX CONCURRENTLY ", sql, count=1
     )
@@ -111,7 +97,7 @@ def named_index_plan(
     return IndexPlan(
         table=model._meta.db_table,
         name=str(index.name),
-        create_sql=concurrently(str(statement)),
+        create_sql=ddl.create_index_concurrently(schema_editor, statement),
         kind="named",
         columns=tuple(_column(model, f.lstrip("-")) for f in index.fields),
     )
@@ -132,7 +118,7 @@ def field_index_plans(
             IndexPlan(
                 table=table,
                 name=name,
-                create_sql=concurrently(str(statement)),
+                create_sql=ddl.create_index_concurrently(schema_editor, statement),
                 kind="like" if name == like_name else "index",
                 columns=(column,),
             )
@@ -176,16 +162,16 @@ def unique_plan(
         return IndexPlan(
             table=table,
             name=name,
-            create_sql=str(Statement(UNIQUE_INDEX_TEMPLATE, **statement.parts)),
+            create_sql=ddl.unique_index_concurrently(statement),
             kind=kind,
             columns=columns,
             unique=True,
-            constraint_sql=str(Statement(UNIQUE_USING_INDEX_TEMPLATE, **statement.parts)),
+            constraint_sql=ddl.unique_using_index(statement),
         )
     return IndexPlan(
         table=table,
         name=name,
-        create_sql=concurrently(str(statement)),
+        create_sql=ddl.create_index_concurrently(schema_editor, statement),
         kind=kind,
         columns=columns,
         unique=True,
@@ -313,10 +299,9 @@ class ConcurrentIndexSteps(SafeOperation):
                 return
             found = FoundIndex(plan.name, True, plan.name if plan.is_constraint else None)
         if found.constraint:
-            qn = schema_editor.quote_name
             self.run_step(
                 schema_editor,
-                f"ALTER TABLE {qn(plan.table)} DROP CONSTRAINT IF EXISTS {qn(found.constraint)}",
+                ddl.drop_constraint(schema_editor, plan.table, found.constraint, if_exists=True),
                 tables=[plan.table],
                 description=f"drop unique constraint {found.constraint}",
             )
@@ -342,7 +327,7 @@ class ConcurrentIndexSteps(SafeOperation):
     ) -> None:
         self.run_step(
             schema_editor,
-            f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(name)}",
+            ddl.drop_index_concurrently(schema_editor, name),
             tables=[table],
             description=f"drop index {name}",
             bounded_wait=False,

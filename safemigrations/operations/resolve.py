@@ -12,9 +12,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.migrations.state import ModelState, ProjectState
 
-
-class OperationTargetError(ValueError):
-    """An operation names a model, field or constraint that does not exist or does not fit."""
+from safemigrations.exceptions import OperationTargetError
 
 
 def state_model(

@@ -24,14 +24,10 @@ from psycopg import sql
 from safemigrations.db import schema as catalog_schema
 from safemigrations.db.scratch import django_alias, scratch_database
 from safemigrations.db.server import DatabaseUnavailable
-from safemigrations.exceptions import SquashError, SquashNotEquivalent
+from safemigrations.exceptions import MigrateFailed, SquashError, SquashNotEquivalent
 
 from .compare import Built, Comparison, compare
 from .model import Key
-
-
-class MigrateFailed(SquashError):
-    """Migrating a fresh scratch database failed; the message says where."""
 
 
 class GraphLoader(MigrationLoader):
