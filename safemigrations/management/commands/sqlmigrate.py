@@ -108,11 +108,14 @@ class SafeSqlmigrateMixin:
         )
         table_stats = table_stats_from(options)
         # The graph migrate uses on a new database: a squashed migration stands for the ones it
-        # replaces (with both in the graph the replay would apply the same changes twice).
+        # replaces (with both in the graph the replay would apply the same changes twice). A
+        # migration a squash replaces is linted in the graph that still has it, as Django's
+        # sqlmigrate shows it: what a database that applied only some of them runs.
         loader = MigrationLoader(None, ignore_no_migrations=True)
         key = targets.by_name(loader, options["app_label"], options["migration_name"])
         if key not in loader.graph.nodes:
-            raise CommandError(replaced_by_squash(loader, key))
+            self.stderr.write(f"-- {replaced_by_squash(loader, key)}")
+            loader = MigrationLoader(None, ignore_no_migrations=True, replace_migrations=False)
         with scratch_databases_allowed(options["database"]):
             result = lint_migrations(
                 [key],
@@ -216,7 +219,7 @@ def _take(
 
 
 def replaced_by_squash(loader: MigrationLoader, key: tuple[str, str]) -> str:
-    """The error for a migration that a squashed migration replaces in the graph."""
+    """The note for a migration that a squashed migration replaces in the graph."""
     squashes = [
         f"{squash[0]}.{squash[1]}"
         for squash, migration in loader.replacements.items()
@@ -224,9 +227,9 @@ def replaced_by_squash(loader: MigrationLoader, key: tuple[str, str]) -> str:
     ]
     name = f"{key[0]}.{key[1]}"
     if not squashes:
-        return f"{name} is not in the migration graph"
+        return f"{name} is linted in the graph of the original migrations"
     return (
-        f"{name} is replaced by the squashed migration {squashes[0]}, which is what migrate "
-        f"runs on a database that applied none of them: lint that one (`sqlmigrate --lint "
-        f"{key[0]} {squashes[0].split('.', 1)[1]}`)"
+        f"{name} is replaced by the squashed migration {squashes[0]}: linted here as a database "
+        f"that applied only some of them runs it; a new database runs the squash (`sqlmigrate "
+        f"--lint {key[0]} {squashes[0].split('.', 1)[1]}`)"
     )
