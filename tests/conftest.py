@@ -130,3 +130,18 @@ def concurrent_load(test_db_conninfo: str):  # type: ignore[no-untyped-def]
         return ConcurrentLoad(test_db_conninfo, **kwargs)  # type: ignore[arg-type]
 
     return make
+
+
+@pytest.fixture
+def scenario(settings):  # type: ignore[no-untyped-def]
+    """``scenario("unsafe")`` points the lintdj app at that migration chain (a package under
+    ``tests/testapps/lintdj/scenarios``) and returns its keys in graph order."""
+    from django.db.migrations.loader import MigrationLoader
+
+    def use(name: str) -> list[tuple[str, str]]:
+        settings.MIGRATION_MODULES = {"lintdj": f"tests.testapps.lintdj.scenarios.{name}"}
+        loader = MigrationLoader(None, ignore_no_migrations=True)
+        leaf = loader.graph.leaf_nodes("lintdj")[0]
+        return [k for k in loader.graph.forwards_plan(leaf) if k[0] == "lintdj"]
+
+    return use

@@ -29,19 +29,6 @@ from safemigrations.lint.replay.statebuild import (
 )
 from safemigrations.operations import AddIndexConcurrently as SafeAddIndexConcurrently
 
-SCENARIOS = "tests.testapps.lintdj.scenarios"
-
-
-@pytest.fixture
-def scenario(settings):  # type: ignore[no-untyped-def]
-    def use(name: str) -> list[tuple[str, str]]:
-        settings.MIGRATION_MODULES = {"lintdj": f"{SCENARIOS}.{name}"}
-        loader = MigrationLoader(None, ignore_no_migrations=True)
-        leaf = loader.graph.leaf_nodes("lintdj")[0]
-        return [k for k in loader.graph.forwards_plan(leaf) if k[0] == "lintdj"]
-
-    return use
-
 
 @pytest.mark.parametrize(
     ("operation", "kind"),

@@ -10,28 +10,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db.migrations.loader import MigrationLoader
 from django.test import override_settings
 
 from safemigrations.lint.collect import collect
 from safemigrations.lint.config import LintConfig
 from safemigrations.lint.model import Finding
 from safemigrations.lint.project import lint_migrations
-
-SCENARIOS = "tests.testapps.lintdj.scenarios"
-
-
-@pytest.fixture
-def scenario(settings):  # type: ignore[no-untyped-def]
-    """``scenario("unsafe")`` points the lintdj app at that chain and returns its keys in order."""
-
-    def use(name: str) -> list[tuple[str, str]]:
-        settings.MIGRATION_MODULES = {"lintdj": f"{SCENARIOS}.{name}"}
-        loader = MigrationLoader(None, ignore_no_migrations=True)
-        leaf = loader.graph.leaf_nodes("lintdj")[0]
-        return [k for k in loader.graph.forwards_plan(leaf) if k[0] == "lintdj"]
-
-    return use
 
 
 def rules_by_migration(findings: list[Finding]) -> dict[str, set[str]]:

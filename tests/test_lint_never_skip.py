@@ -17,21 +17,6 @@ from django.db.migrations.loader import MigrationLoader
 from safemigrations.lint.project import lint_migrations
 from safemigrations.lint.replay import capture
 
-SCENARIOS = "tests.testapps.lintdj.scenarios"
-
-
-@pytest.fixture
-def scenario(settings):  # type: ignore[no-untyped-def]
-    """``scenario("failing")`` points the lintdj app at that chain and returns its keys."""
-
-    def use(name: str) -> list[tuple[str, str]]:
-        settings.MIGRATION_MODULES = {"lintdj": f"{SCENARIOS}.{name}"}
-        loader = MigrationLoader(None, ignore_no_migrations=True)
-        leaf = loader.graph.leaf_nodes("lintdj")[0]
-        return [k for k in loader.graph.forwards_plan(leaf) if k[0] == "lintdj"]
-
-    return use
-
 
 def rules(result: Any, key: tuple[str, str]) -> set[str]:
     return {f.rule for f in result.by_migration[key]}
