@@ -206,7 +206,7 @@ def test_an_unreachable_server_is_a_clear_error(monkeypatch: pytest.MonkeyPatch)
 
     closed = Server(params={"host": "127.0.0.1", "port": "1", "dbname": "postgres"}, source="test")
     monkeypatch.setattr(
-        "safemigrations.lint.collect.scratch_server",
+        "safemigrations.db.scratch.lint_server",
         lambda database: (closed, connections[database].settings_dict),
     )
     out, status = run("squashmigrations", "squashapp", "0004", "--noinput", "--dry-run")

@@ -1,7 +1,7 @@
 """Prove a squash: build both histories in scratch databases and compare what they built.
 
 Two scratch databases on the server the linter uses (``DATABASE_URL``, the project's own
-PostgreSQL server, or the embedded one: :func:`safemigrations.lint.collect.scratch_server`). One
+PostgreSQL server, or the embedded one: :func:`safemigrations.db.scratch.lint_server`). One
 is migrated with the graph as it is (the originals), the other with the squashed migrations
 replacing them; every app is migrated to its leaf, exactly as ``migrate`` on a fresh database
 would. Then catalogs, row counts and the Django states are compared (:mod:`.compare`), and the
@@ -83,11 +83,11 @@ def build(
     ``apps``: migrate only these apps (and what they depend on) to their last migration; every
     app when None.
     """
-    from safemigrations.lint.collect import scratch_server
+    from safemigrations.db import scratch
 
     cleanup = ExitStack()
     try:
-        server, settings_dict = scratch_server(database)
+        server, settings_dict = scratch.lint_server(database)
         name = cleanup.enter_context(scratch_database(prefix, server))
     except DatabaseUnavailable as exc:
         raise SquashError(f"Cannot prove the squash: {exc} (or pass --no-verify).") from None
