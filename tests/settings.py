@@ -22,6 +22,8 @@ TEST_APPS = sorted(
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
+    # The driftwide test app has an ArrayField (Django 6.0+: postgres.E005 without this app).
+    "django.contrib.postgres",
     "safemigrations",
     *TEST_APPS,
 ]
