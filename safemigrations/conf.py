@@ -17,6 +17,9 @@ MIGRATE_LOCK           True     ``migrate`` runs one at a time per database (adv
 MIGRATE_LOCK_WAIT      600.0    seconds ``migrate`` waits for another one (0: fail at once)
 LINT_DATABASE_URL      None     server the linter creates its scratch/template databases on
 LINT_DATABASE_PREFIX   smlint_  name prefix of those databases (``lintcache`` lists/drops them)
+LINT_WHOLE_STATE       False    apply every linted migration on the whole rendered project state,
+                                as ``migrate`` does (slower; the default renders only the models
+                                each migration can reach, see ``lint/replay/substate.py``)
 =====================  =======  ==========================================================
 """
 
@@ -43,6 +46,7 @@ DEFAULTS: dict[str, Any] = {
     "MIGRATE_LOCK_WAIT": 600.0,
     "LINT_DATABASE_URL": None,
     "LINT_DATABASE_PREFIX": "smlint_",
+    "LINT_WHOLE_STATE": False,
 }
 
 #: Verbosity of the running ``migrate`` command; progress output stays quiet at 0.

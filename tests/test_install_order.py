@@ -40,8 +40,8 @@ from tests.installorder.guard.management.commands.makemigrations import GuardAut
 
 ROOT = Path(__file__).resolve().parent.parent
 SM, DML = "safemigrations", "django_migration_linter"
-GUARD, DEPLOY, SHOP, LEGACY = (
-    f"tests.installorder.{app}" for app in ("guard", "deploy", "shop", "legacy")
+GUARD, DEPLOY, SHOP, LEGACY, MIRROR = (
+    f"tests.installorder.{app}" for app in ("guard", "deploy", "shop", "legacy", "mirror")
 )
 BASE_APPS = ["django.contrib.contenttypes", "django.contrib.auth"]
 
@@ -101,6 +101,32 @@ def test_listed_last_after_an_override_passes_check(pg_server: Server) -> None:
     assert "safemigrations.W010" in output
     assert f"List 'safemigrations' before '{GUARD}'" in output
     assert "class Command(SafeMakemigrationsMixin, MakemigrationsCommand)" in output
+
+
+@pytest.mark.parametrize(
+    "first", [True, False], ids=["safemigrations-first", "safemigrations-last"]
+)
+def test_makemigrations_that_copies_migrates_autodetector_loads(
+    pg_server: Server, first: bool
+) -> None:
+    """Was: a ``makemigrations`` whose class body reads ``migrate``'s autodetector (Django's
+    ``commands.E001`` hint) hit a circular import through safemigrations' ``migrate``, and every
+    command stopped with a traceback. Now both commands share one autodetector."""
+    order = [SM, MIRROR, SHOP] if first else [MIRROR, SHOP, SM]
+    proc = manage(order, "check", database=pg_server.conninfo())
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "commands.E001" not in proc.stdout + proc.stderr
+    probe = (
+        "from django.core.management import get_commands, load_command_class as l;"
+        "m = l(get_commands()['migrate'], 'migrate').autodetector;"
+        "mm = l(get_commands()['makemigrations'], 'makemigrations').autodetector;"
+        "from safemigrations.autodetector import SafeMigrationAutodetector as S;"
+        "print(m is mm, issubclass(mm, S))"
+    )
+    proc = manage(order, "shell", "-c", probe, database=pg_server.conninfo())
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split()[-2:] == ["True", "True"]
 
 
 # -- both orders, in process ---------------------------------------------------------------------

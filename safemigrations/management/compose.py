@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from importlib import import_module
 from typing import Any
 
@@ -164,10 +165,25 @@ class MakemigrationsAutodetectorAttribute(_AutodetectorAttribute):
 
 
 def makemigrations_autodetector() -> type[MigrationAutodetector]:
-    """The autodetector of the ``makemigrations`` command that wins in this project."""
+    """The autodetector of the ``makemigrations`` command that wins in this project.
+
+    A project's ``makemigrations`` may copy ``migrate``'s autodetector in its class body (what
+    Django's ``commands.E001`` hint suggests). Asked while that module is still being imported,
+    the answer is safemigrations' autodetector over Django's: the module then copies it, and
+    both commands end up with the same class.
+    """
+    if any(being_imported(app, "makemigrations") for app in providers("makemigrations")):
+        return safe_autodetector(MigrationAutodetector)
     command = load_command_class(get_commands()["makemigrations"], "makemigrations")
     detector: type[MigrationAutodetector] = getattr(command, "autodetector", MigrationAutodetector)
     return detector
+
+
+def being_imported(app: str, name: str) -> bool:
+    """Whether ``app``'s ``name`` command module is being imported right now (its class body
+    is running, so it has no ``Command`` yet)."""
+    module = sys.modules.get(f"{app}.management.commands.{name}")
+    return module is not None and not hasattr(module, "Command")
 
 
 def owner(name: str) -> str:

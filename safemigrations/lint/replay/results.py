@@ -153,6 +153,11 @@ class CollectionStats:
     tables_created: int = 0  # tables the state build created
     rebuilds: int = 0  # scratch databases rebuilt from the state after a failure
     internal_errors: int = 0  # migrations not analysed because the linter itself failed
+    #: Migrations applied on a state of only the models they reach (see .substate), and those
+    #: that failed there and were applied again on the whole state.
+    reduced: int = 0
+    reduced_fallbacks: int = 0
+    reduced_fallback_errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -189,6 +194,8 @@ class Collection:
             "template_from_dump": s.template_from_dump,
             "cache_key": s.cache_key,
             "rebuilds": s.rebuilds,
+            "reduced": s.reduced,
+            "reduced_fallbacks": s.reduced_fallback_errors,
             "seconds": round(s.seconds, 3),
             "base_seconds": round(s.base_seconds, 3),
             "server_version": self.server_version,

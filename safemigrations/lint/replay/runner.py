@@ -31,6 +31,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.migration import Migration
 from django.db.migrations.state import ProjectState
 
+from safemigrations.conf import setting
 from safemigrations.db.scratch import (
     Janitor,
     TemplateCache,
@@ -60,12 +61,15 @@ from safemigrations.lint.replay.results import (
 from safemigrations.lint.replay.statebuild import (
     BuildPlan,
     TableSet,
+    advance,
     build_from_state,
+    detach_references,
     global_operations,
     plan_build,
     state_after,
     tables_for,
 )
+from safemigrations.lint.replay.substate import reachable_state
 
 Key = tuple[str, str]
 
@@ -169,6 +173,8 @@ class Replay:
         self.tables: TableSet | None = None
         self.pending: list[CollectedMigration] = []  # held back while a partial run may restart
         self.ids = TransactionIds()
+        #: Apply migrations on the small state of what they reach (see apply_reduced).
+        self.reduce = not setting("LINT_WHOLE_STATE")
         self.dbname = ""
         self.alias = database
 
@@ -397,9 +403,13 @@ class Replay:
             migration = self.nodes[key]
             if self.stale is not None:
                 self.rebuild(state)
-            render(state)
             try:
-                state = apply(migration, state, self.connection, migration.atomic)
+                reduced = self.apply_reduced(migration, state, None)
+                if reduced is not None:
+                    state = reduced
+                else:
+                    render(state)
+                    state = apply(migration, state, self.connection, migration.atomic)
             except Exception as exc:
                 if self.tables is not None or (self.state_built and key not in self.base_set):
                     raise PartialSchemaMissed(f"{key[0]}.{key[1]} failed") from exc
@@ -432,7 +442,7 @@ class Replay:
                     f"the scratch database could not be rebuilt after {self.stale[0]}."
                     f"{self.stale[1]} failed ({type(exc).__name__}: {str(exc).strip()[:300]})"
                 )
-                migration.mutate_state(state, preserve=False)
+                advance(migration, state)
                 self.done.append(key)
                 collected.take_snapshot(None)
                 return collected, state
@@ -440,11 +450,16 @@ class Replay:
                 "the scratch database was rebuilt from the migration state after "
                 f"{self.stale_was[0]}.{self.stale_was[1]} failed"
             )
-        render(state)
         capture = Capture(self.connection, migration, self.observer, self.ids)
         try:
-            with capture:
-                state = apply(migration, state, self.connection, migration.atomic, capture)
+            reduced = self.apply_reduced(migration, state, capture)
+            if reduced is not None:
+                state = reduced
+            else:
+                render(state)
+                capture = Capture(self.connection, migration, self.observer, self.ids)
+                with capture:
+                    state = apply(migration, state, self.connection, migration.atomic, capture)
         except Exception as exc:
             state, capture = self.after_failure(collected, exc, capture)
         self.done.append(key)
@@ -454,6 +469,34 @@ class Replay:
         self.stats.applied += 1
         self.stats.collected += 1
         return collected, state
+
+    def apply_reduced(
+        self, migration: Migration, state: ProjectState, capture: Capture | None
+    ) -> ProjectState | None:
+        """Apply ``migration`` on a state of only the models it can reach (:mod:`.substate`)
+        and return ``state`` advanced past it; None when it must be applied on the whole
+        rendered state instead: it may reach any model, it is not atomic, ``--trace`` watches
+        it, or it failed on the small state (atomic, so nothing of it stayed; the whole state
+        decides whether the failure is the migration's own)."""
+        if not self.reduce or self.observer is not None:
+            return None
+        if not (migration.atomic and self.can_rollback()):
+            return None
+        small = reachable_state(state, migration)
+        if small is None:
+            return None
+        try:
+            with capture if capture is not None else contextlib.nullcontext():
+                apply(migration, small, self.connection, True, capture)
+        except Exception as exc:
+            self.stats.reduced_fallbacks += 1
+            self.stats.reduced_fallback_errors.append(
+                f"{migration.app_label}.{migration.name}: {type(exc).__name__}: {exc}"[:300]
+            )
+            return None
+        self.stats.reduced += 1
+        state.__dict__.pop("apps", None)  # advanced unrendered: nothing is rendered again
+        return advance(migration, state)
 
     def after_failure(
         self, collected: CollectedMigration, exc: Exception, capture: Capture
@@ -490,7 +533,7 @@ class Replay:
             if not (migration.atomic and self.can_rollback()):
                 # Partly applied, and the linter is to blame: rebuild before the next one.
                 state = before.clone()
-                migration.mutate_state(state, preserve=False)
+                advance(migration, state)
                 self.give_up(key)
                 return state, Capture(self.connection, migration, self.observer, self.ids)
             try:
@@ -534,7 +577,7 @@ class Replay:
                 return state, failure
             except Exception:
                 state = before.clone()
-        migration.mutate_state(state, preserve=False)
+        advance(migration, state)
         return state, failure
 
     def give_up(self, key: Key) -> None:
@@ -636,6 +679,7 @@ def apply(
 ) -> ProjectState:
     """Apply one migration the way ``MigrationExecutor.apply_migration`` does (without recording
     it in ``django_migrations``: the scratch database is never migrated by Django itself)."""
+    detach_references(migration, state)
     with connection.schema_editor(atomic=atomic) as editor:
         if capture is not None:
             capture.tracker.bind(editor)

@@ -230,8 +230,44 @@ def state_after(
     """The project state after ``keys`` (in order), computed without touching a database."""
     state = ProjectState(real_apps=set(real_apps))
     for key in keys:
-        nodes[key].mutate_state(state, preserve=False)
+        advance(nodes[key], state)
     return state
+
+
+def advance(migration: Migration, state: ProjectState) -> ProjectState:
+    """``state`` moved past ``migration`` in place, without touching a database (Django's
+    ``mutate_state(preserve=False)``, after :func:`detach_references`)."""
+    detach_references(migration, state)
+    return migration.mutate_state(state, preserve=False)
+
+
+def detach_references(migration: Migration, state: ProjectState) -> None:
+    """Before a migration that renames a field: give ``state`` its own copy of every relation
+    field.
+
+    Django's ``ProjectState.rename_field`` rewrites, in place, the ``to_field`` of the fields
+    that reference the renamed one, and those field objects are the very ones of the
+    ``CreateModel``/``AddField`` operations that added them. The linter builds the state of the
+    same history more than once in a run; without copies, the second build would see the
+    rename before it happened (``FieldDoesNotExist``).
+    """
+    if not any(_renames_field(operation) for operation in migration.operations):
+        return
+    for model_state in state.models.values():
+        for name, field in list(model_state.fields.items()):
+            if field.is_relation:
+                model_state.fields[name] = field.clone()
+
+
+def _renames_field(operation: Any) -> bool:
+    if isinstance(operation, migrations.RenameField):
+        return True
+    if isinstance(operation, migrations.SeparateDatabaseAndState):
+        inner = [*operation.state_operations, *operation.database_operations]
+        return any(_renames_field(op) for op in inner)
+    if isinstance(operation, migrations.RunSQL):
+        return any(_renames_field(op) for op in operation.state_operations)
+    return False
 
 
 def build_from_state(

@@ -147,7 +147,9 @@ class ForeignKeyWithoutIndex(Rule):
         before, existing = seen.follow(
             list(known_before or []), list(ctx.ask_schema("foreign_keys", []))
         )
-        after = [i for i in before if i.name not in seen.dropped] + seen.created
+        after_by_table: dict[str, list[IndexInfo]] = {}
+        for index in [i for i in before if i.name not in seen.dropped] + seen.created:
+            after_by_table.setdefault(index.table, []).append(index)
         candidates: list[tuple[ForeignKeyInfo, Statement | None]] = [
             (fk, None) for fk in existing if (fk.table, fk.name) not in seen.dropped_constraints
         ]
@@ -157,7 +159,7 @@ class ForeignKeyWithoutIndex(Rule):
             key = (fk.table, frozenset(fk.columns))
             if fk.table in seen.dropped_tables or key in judged:
                 continue
-            if any(covers(i, fk) for i in after):
+            if any(covers(i, fk) for i in after_by_table.get(fk.table, ())):
                 continue
             lost = [i for i in before if i.name in seen.dropped and covers(i, fk)]
             if lost:
