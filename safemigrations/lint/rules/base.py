@@ -14,14 +14,13 @@ Two kinds of checks exist:
 * migration rules override :meth:`Rule.check_migration` and see a whole Django migration
   (:class:`MigrationContext`): its operations, the project state before it, and its statements.
 
-Every module in this package (other than this one) is imported by :func:`all_rules`, and each
-:class:`Rule` subclass with an ``id`` is registered.
+The rules that run are the classes listed in :data:`safemigrations.lint.rules.registry.RULES`;
+:func:`all_rules` instantiates them (a module that is not listed there is never run, and a test
+checks that every rule module of the package is listed).
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -262,6 +261,9 @@ class Rule:
     migration_level: ClassVar[bool] = False
     # True for rules the ``safemigrations lint`` command reports about files (not statements).
     command_level: ClassVar[bool] = False
+    # Ids of the rules whose findings on the same Django operation this rule's finding makes
+    # redundant (a more precise account of the same problem); they are dropped next to it.
+    supersedes: ClassVar[tuple[str, ...]] = ()
 
     def applies_to(self, pg_version: int) -> bool:
         """Whether the rule is meaningful on this PostgreSQL major version."""
@@ -311,20 +313,23 @@ def _short(table: str) -> str:
 
 @cache
 def all_rules() -> tuple[Rule, ...]:
-    """One instance of every rule in ``safemigrations.lint.rules``, sorted by id.
+    """One instance of every rule listed in :mod:`safemigrations.lint.rules.registry`, by id.
 
     Raises ``RuntimeError`` when two rules share an id or a name: ids are public (suppression
     comments, configuration) and must stay unique.
     """
-    package = importlib.import_module("safemigrations.lint.rules")
-    for info in pkgutil.iter_modules(package.__path__):
-        if info.name != "base" and not info.name.startswith("_"):
-            importlib.import_module(f"{package.__name__}.{info.name}")
+    from safemigrations.lint.rules.registry import RULES
+
+    return instantiate(RULES)
+
+
+def instantiate(classes: Iterable[type[Rule]]) -> tuple[Rule, ...]:
+    """One instance of each rule class, sorted by id; ``RuntimeError`` on a shared id or name."""
     found: dict[str, Rule] = {}
     names: dict[str, str] = {}
-    for cls in _subclasses(Rule):
+    for cls in classes:
         if not cls.id:
-            continue
+            raise RuntimeError(f"the lint rule {cls.__name__} has no id")
         if cls.id in found and type(found[cls.id]) is not cls:
             raise RuntimeError(f"two lint rules share the id {cls.id}: {cls.__name__}")
         if cls.name in names and names[cls.name] != cls.id:
@@ -341,10 +346,3 @@ def get_rule(key: str) -> Rule | None:
             return rule
     return None
 
-
-def _subclasses(cls: type[Rule]) -> list[type[Rule]]:
-    out: list[type[Rule]] = []
-    for sub in cls.__subclasses__():
-        out.append(sub)
-        out.extend(_subclasses(sub))
-    return out
