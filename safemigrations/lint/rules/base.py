@@ -2,8 +2,10 @@
 
 A rule is a class with a stable id (``SM101``), a kebab-case ``name``, a default severity and the
 text a reviewer needs: ``message`` (what happened, formatted with the hit's ``params``), ``why``
-(the lock taken and what it blocks), ``fix`` (the safemigrations operation to use, with code) and
-two SQL examples that the test-suite and the generated docs use.
+(the lock taken and what it blocks), ``fix`` (the safemigrations operation to use, with code; a
+template whose ``{model}``, ``{table}``, ``{column}`` … each finding fills with its own names, see
+:mod:`safemigrations.lint.fixtext`) and two SQL examples that the test-suite and the generated
+docs use.
 
 Two kinds of checks exist:
 
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from safemigrations.lint import fixtext
 from safemigrations.lint.config import LintConfig
 from safemigrations.lint.model import MemorySchema, SchemaInfo, Severity, Statement
 
@@ -252,7 +255,11 @@ class Rule:
     title: ClassVar[str] = ""
     message: ClassVar[str] = ""
     why: ClassVar[str] = ""
+    # A template: ``{model}``, ``{table}``, ``{column}``, … (the names of
+    # :data:`safemigrations.lint.fixtext.FIX_NAMES`) are filled by :meth:`format_fix`.
     fix: ClassVar[str] = ""
+    # Example names the rule reference fills the fix with, over ``fixtext.EXAMPLE_NAMES``.
+    fix_example: ClassVar[dict[str, str]] = {}
     unsafe_example: ClassVar[str] = ""
     safe_example: ClassVar[str] = ""
     min_pg_version: ClassVar[int | None] = None
@@ -289,6 +296,18 @@ class Rule:
             return self.message.format_map(_Lenient(params))
         except (ValueError, IndexError):
             return self.message
+
+    def format_fix(self, names: dict[str, Any]) -> str:
+        """The fix with a finding's names filled in (``table``, ``column``, ``model`` …: see
+        :func:`safemigrations.lint.fixtext.known_names`); unknown names show as ``<model>``."""
+        try:
+            return fixtext.fill(self.fix, fixtext.known_names(names))
+        except (KeyError, ValueError, IndexError):  # a broken template: show it as written
+            return self.fix
+
+    def example_fix(self) -> str:
+        """The fix as the rule reference shows it, filled with example names."""
+        return fixtext.fill(self.fix, {**fixtext.EXAMPLE_NAMES, **self.fix_example})
 
     def versions_text(self) -> str:
         """Human text for the versions the rule applies to, e.g. ``PostgreSQL 14-17``."""
@@ -345,4 +364,3 @@ def get_rule(key: str) -> Rule | None:
         if rule.id.upper() == key.upper() or rule.name == key.lower():
             return rule
     return None
-
