@@ -28,6 +28,7 @@ __all__ = [
     "DuplicateValuesError",
     "FixError",
     "IndexBuildFailed",
+    "LintConfigError",
     "LockRetriesExhausted",
     "MigrateFailed",
     "MigrateLockBusy",
@@ -138,7 +139,11 @@ class DatabaseUnavailable(SafeMigrationsError, RuntimeError):
     """No PostgreSQL server could be reached or started; the message says how to provide one."""
 
 
-# --- features: inspectdrift, squashmigrations
+# --- features: lint, inspectdrift, squashmigrations
+
+
+class LintConfigError(SafeMigrationsError, ValueError):
+    """A lint configuration value is wrong; the message says which key and what is accepted."""
 
 
 class DriftConfigError(SafeMigrationsError, ValueError):

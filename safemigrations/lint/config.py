@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from safemigrations.exceptions import LintConfigError
 from safemigrations.lint.model import Severity
 
 DEFAULT_PG_VERSION = 14
@@ -49,10 +50,6 @@ _KNOWN_KEYS = {
 }
 _SIZE_KEYS = ("small_table_rows", "small_table_bytes", "large_table_rows", "large_table_bytes")
 _UNITS = {"": 1, "B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3, "TB": 1024**4}
-
-
-class LintConfigError(ValueError):
-    """A configuration value is wrong; the message says which key and what is accepted."""
 
 
 def parse_pg_version(value: Any) -> int:

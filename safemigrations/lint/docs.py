@@ -42,7 +42,7 @@ def rules_markdown() -> str:
             f"**{rule.title}** — {rule.severity.value}, {rule.versions_text()}.",
             "",
         ]
-        out += [f"**Why.** {rule.why}", "", "**Fix.** " + rule.fix, ""]
+        out += [f"**Why.** {rule.why}", "", "**Fix.** " + rule.example_fix(), ""]
         if rule.unsafe_example:
             out += ["Reported:", "", "```sql", rule.unsafe_example.strip(), "```", ""]
         if rule.safe_example:
@@ -60,7 +60,7 @@ def rules_json() -> str:
                 "severity": r.severity.value,
                 "title": r.title,
                 "why": r.why,
-                "fix": r.fix,
+                "fix": r.example_fix(),
                 "unsafe_example": r.unsafe_example,
                 "safe_example": r.safe_example,
                 "min_pg_version": r.min_pg_version,

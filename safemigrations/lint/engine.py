@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pglast import ast, enums
 
 from safemigrations.lint.config import LintConfig
+from safemigrations.lint.fixtext import operation_names
 from safemigrations.lint.fresh import fresh_reason
 from safemigrations.lint.locks import LockMode
 from safemigrations.lint.model import (
@@ -233,7 +234,7 @@ def _replayed(
                 severity=config.severity_for(rule.id, rule.name, rule.severity),
                 message=rule.format_message({"failure": failure}),
                 why=rule.why,
-                fix=rule.fix,
+                fix=rule.format_fix({}),
             )
         )
     return None
@@ -345,7 +346,7 @@ def lint_migration(ctx: MigrationContext, only: Sequence[str] = ()) -> list[Find
             continue
         for hit in rule.check_migration(ctx):
             anchor = hit.statement or Statement(sql="", app=ctx.app, migration=ctx.name)
-            finding = _finding(rule, hit, anchor, None, ctx.config)
+            finding = _finding(rule, hit, anchor, None, ctx.config, _names_of(anchor, ctx))
             created, named = trail.get(id(anchor), (frozenset(), []))
             finding.fresh = fresh_reason(finding.rule, finding.tables or named, created)
             findings.append(finding)
@@ -458,8 +459,22 @@ class _Run:
         return self.findings
 
 
+def _names_of(anchor: Statement, ctx: MigrationContext) -> dict[str, str]:
+    """The Django names a migration-level finding's fix is written with: its statement's, else
+    those of the operation it is anchored at."""
+    index = anchor.operation_index
+    if anchor.names or index is None or not 0 <= index < len(ctx.operations):
+        return anchor.names or {"app": ctx.app}
+    return operation_names(ctx.operations[index], ctx.app)
+
+
 def _finding(
-    rule: Rule, hit: Hit, stmt: Statement, facts: StatementFacts | None, config: LintConfig
+    rule: Rule,
+    hit: Hit,
+    stmt: Statement,
+    facts: StatementFacts | None,
+    config: LintConfig,
+    names: dict[str, str] | None = None,
 ) -> Finding:
     lock = hit.lock
     tables = hit.tables
@@ -482,7 +497,8 @@ def _finding(
         severity=severity,
         message=message,
         why=why,
-        fix=rule.fix,
+        # The fix names the finding's own objects: the SQL's (hit params) over the operation's.
+        fix=rule.format_fix({**(stmt.names if names is None else names), **hit.params}),
         lock=lock,
         tables=list(tables or []),
         table_locks=table_locks,

@@ -60,6 +60,9 @@ class Statement:
     # Django deferred SQL: queued by the operation, run when the schema editor exits (after the
     # migration's later operations), so its line is the queuing operation's.
     deferred: bool = False
+    # The Django names of the operation (app, model, field, index, constraint; see
+    # ``safemigrations.lint.fixtext.operation_names``): a finding's fix text is written with them.
+    names: dict[str, str] = field(default_factory=dict, compare=False)
     # The parser's AST when whoever built the statement already parsed it (not compared).
     node: Any = field(default=None, repr=False, compare=False)
 

@@ -200,9 +200,7 @@ def drop_superseded(findings: list[Finding]) -> list[Finding]:
     A rule lists the rules it supersedes in ``supersedes`` (ids): e.g. "the migration fails"
     is noise next to "concurrent operation in an atomic migration" for the same operation.
     """
-    superseding: dict[str, tuple[str, ...]] = {
-        r.id: tuple(getattr(r, "supersedes", ())) for r in all_rules()
-    }
+    superseding: dict[str, tuple[str, ...]] = {r.id: r.supersedes for r in all_rules()}
     covered: set[tuple[Any, ...]] = set()
     for f in findings:
         for other in superseding.get(f.rule, ()):

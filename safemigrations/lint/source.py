@@ -49,10 +49,15 @@ class MigrationSource:
         if not 0 <= index < len(self.operations):
             return []
         span = self.operations[index]
+        first = span.start - 1
+        # The line above belongs to the operation before when that one ends on it: a comment
+        # trailing ``),`` of one operation is that operation's, not the next one's too.
+        if index > 0 and self.operations[index - 1].end >= first:
+            first = span.start
         return [
             (line, text)
             for line, text in sorted(self.comments.items())
-            if span.start - 1 <= line <= span.end
+            if first <= line <= span.end
         ]
 
     def display_path(self) -> str:

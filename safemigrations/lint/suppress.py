@@ -148,6 +148,6 @@ def _report(
             severity=config.severity_for(rule.id, rule.name, rule.severity),
             message=rule.format_message({"rules": rules}),
             why=rule.why,
-            fix=rule.fix,
+            fix=rule.format_fix({"app": app}),
         )
     ]

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.migrations.migration import Migration
 from django.db.migrations.state import ProjectState
 
+from safemigrations.lint.fixtext import operation_names
 from safemigrations.lint.model import Statement
 from safemigrations.lint.snapshot import CatalogSchema, Snapshot
 from safemigrations.lint.source import source_of
@@ -109,6 +110,7 @@ class CollectedMigration:
         source = source_of(self.migration)
         path = source.display_path() if source else None
         descriptions = self.descriptions()
+        operations = list(self.migration.operations)
         out: list[Statement] = []
         for captured in self.statements:
             if is_transaction_control(captured.sql):
@@ -129,6 +131,9 @@ class CollectedMigration:
                         operation_index=index,
                         operation=descriptions[index] if index is not None else None,
                         deferred=captured.deferred,
+                        names=operation_names(operations[index], self.app)
+                        if index is not None and 0 <= index < len(operations)
+                        else {"app": self.app},
                     )
                 )
         return out

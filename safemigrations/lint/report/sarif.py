@@ -34,7 +34,7 @@ def to_sarif(findings: Sequence[Finding]) -> dict[str, Any]:
             "name": r.name,
             "shortDescription": {"text": r.title},
             "fullDescription": {"text": r.why},
-            "help": {"text": r.fix, "markdown": r.fix},
+            "help": {"text": r.example_fix(), "markdown": r.example_fix()},
             "defaultConfiguration": {"level": _LEVEL[r.severity]},
         }
         for r in rules

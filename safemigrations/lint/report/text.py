@@ -65,7 +65,7 @@ def render(
 
     ``explained`` (a set shared across calls) prints each rule's why and fix only the first
     time the rule appears; later findings of that rule point back to it, so a long report is
-    not the same paragraphs over and over. A finding whose ``why`` carries its own details
+    not the same paragraphs over and over (a fix naming other tables or models is printed). A finding whose ``why`` carries its own details
     (a cut message, the full list of tables) always prints it.
     """
     lines: list[str] = []
@@ -85,18 +85,30 @@ def render(
         if f.fresh:
             lines.append(f"  {style('label', 'fresh:')} {f.fresh}")
         repeated = explained is not None and f.rule in explained and not _has_details(f)
-        if verbose and repeated:
+        # A fix names the finding's own table and model: one that differs is printed again.
+        same_fix = explained is not None and _fix_key(f) in explained
+        if verbose and repeated and same_fix:
             lines.append(f"  {style('label', 'why, fix:')} as for {f.rule} above")
+        elif verbose and repeated:
+            lines.append(f"  {style('label', 'why:')} as for {f.rule} above")
+            lines.append(_block(style("label", "fix:"), f.fix))
+            if explained is not None:
+                explained.add(_fix_key(f))
         elif verbose:
             if f.why:
                 lines.append(_block(style("label", "why:"), f.why))
             if f.fix:
                 lines.append(_block(style("label", "fix:"), f.fix))
             if explained is not None:
-                explained.add(f.rule)
+                explained.update((f.rule, _fix_key(f)))
         lines.append("")
     lines.append(style("summary", summary(findings)))
     return "\n".join(lines)
+
+
+def _fix_key(f: Finding) -> str:
+    """How ``explained`` remembers a fix already printed (next to the rule ids)."""
+    return f"{f.rule}\nfix:{f.fix}"
 
 
 def lock_text(f: Finding) -> str:

@@ -27,12 +27,13 @@ class AddCheckValidated(Rule):
         "`ValidateConstraint`.\n\n"
         "```python\n"
         "operations = [\n"
-        '    AddConstraintNotValid(model_name="book", constraint=models.CheckConstraint(\n'
-        '        condition=models.Q(price__gte=0), name="price_gte_0")),\n'
-        '    ValidateConstraint(model_name="book", name="price_gte_0"),\n'
+        '    AddConstraintNotValid(model_name="{model}", constraint=models.CheckConstraint(\n'
+        '        condition={condition}, name="{constraint}")),\n'
+        '    ValidateConstraint(model_name="{model}", name="{constraint}"),\n'
         "]\n"
         "```"
     )
+    fix_example = {"constraint": "price_gte_0"}
     unsafe_example = 'ALTER TABLE "shop_book" ADD CONSTRAINT "price_gte_0" CHECK ("price" >= 0);'
     safe_example = (
         'ALTER TABLE "shop_book" ADD CONSTRAINT "price_gte_0" CHECK ("price" >= 0) NOT VALID;'

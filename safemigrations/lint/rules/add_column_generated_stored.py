@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from safemigrations.lint.model import Severity
 from safemigrations.lint.rules.base import Hit, LintContext, Rule
-from safemigrations.lint.sql import StatementFacts
+from safemigrations.lint.sql import CT, StatementFacts
 
 
 class AddColumnGeneratedStored(Rule):
@@ -37,9 +38,20 @@ class AddColumnGeneratedStored(Rule):
             if ctx.is_new_table(action.table):
                 continue
             if action.kind == "add_column" and action.detail == "generated":
+                if _virtual(action.node):
+                    continue  # PostgreSQL 18's VIRTUAL: computed on read, no rewrite
                 what = "ADD COLUMN ... GENERATED ALWAYS AS (...) STORED"
             elif action.kind == "set_expression":
                 what = "ALTER COLUMN ... SET EXPRESSION on"
             else:
                 continue
             yield Hit(params={"what": what, "column": action.column, "table": action.table})
+
+
+def _virtual(coldef: Any) -> bool:
+    """True for ``GENERATED ALWAYS AS (...) VIRTUAL`` (PostgreSQL 18), which writes nothing."""
+    return any(
+        getattr(c, "contype", None) == CT.CONSTR_GENERATED
+        and getattr(c, "generated_kind", "") == "v"
+        for c in getattr(coldef, "constraints", None) or ()
+    )

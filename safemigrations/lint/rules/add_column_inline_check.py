@@ -27,13 +27,19 @@ class AddColumnInlineCheck(Rule):
         "`ValidateConstraint` (or use an IntegerField plus a `CheckConstraint` added that way).\n\n"
         "```python\n"
         "operations = [\n"
-        '    migrations.AddField("book", "stock", models.IntegerField(null=True)),\n'
-        '    AddConstraintNotValid(model_name="book", constraint=models.CheckConstraint(\n'
-        '        condition=models.Q(stock__gte=0), name="book_stock_gte_0")),\n'
-        '    ValidateConstraint(model_name="book", name="book_stock_gte_0"),\n'
+        '    migrations.AddField("{model}", "{field}", models.IntegerField(null=True)),\n'
+        '    AddConstraintNotValid(model_name="{model}", constraint=models.CheckConstraint(\n'
+        '        condition={condition}, name="{constraint}")),\n'
+        '    ValidateConstraint(model_name="{model}", name="{constraint}"),\n'
         "]\n"
         "```"
     )
+    fix_example = {
+        "field": "stock",
+        "column": "stock",
+        "condition": "models.Q(stock__gte=0)",
+        "constraint": "book_stock_gte_0",
+    }
     unsafe_example = 'ALTER TABLE "shop_book" ADD COLUMN "stock" integer NULL CHECK ("stock" >= 0);'
     safe_example = 'ALTER TABLE "shop_book" ADD COLUMN "stock" integer NULL;'
 
@@ -42,9 +48,14 @@ class AddColumnInlineCheck(Rule):
         for action in stmt.actions_of("add_column"):
             if ctx.is_new_table(action.table):
                 continue
-            if any(c.contype == CT.CONSTR_CHECK for c in action.node.constraints or ()):
+            checks = [c for c in action.node.constraints or () if c.contype == CT.CONSTR_CHECK]
+            if checks:
                 yield Hit(
-                    params={"column": action.column, "table": action.table},
+                    params={
+                        "column": action.column,
+                        "table": action.table,
+                        "constraint": checks[0].conname or "",
+                    },
                     tables=[action.table],
                     lock="ACCESS EXCLUSIVE",
                 )

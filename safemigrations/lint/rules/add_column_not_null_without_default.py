@@ -39,9 +39,10 @@ class AddColumnNotNullWithoutDefault(Rule):
         "Give the column a database default (`db_default=`), which PostgreSQL 11+ stores without "
         "a rewrite; or add it nullable, back-fill, then `SetNotNull`.\n\n"
         "```python\n"
-        'migrations.AddField("book", "qty", models.IntegerField(db_default=0))\n'
+        'migrations.AddField("{model}", "{field}", models.IntegerField(db_default=0))\n'
         "```"
     )
+    fix_example = {"field": "qty", "column": "qty"}
     unsafe_example = 'ALTER TABLE "shop_book" ADD COLUMN "qty" integer NOT NULL;'
     safe_example = 'ALTER TABLE "shop_book" ADD COLUMN "qty" integer DEFAULT 0 NOT NULL;'
     # ``DEFAULT NULL NOT NULL`` (a DEFAULT clause that fills nothing) is the same failure.

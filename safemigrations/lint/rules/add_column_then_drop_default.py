@@ -31,9 +31,10 @@ class AddColumnThenDropDefault(Rule):
         "Keep the default in the database with `db_default=` (Django 5.0+); PostgreSQL stores it "
         "once, without rewriting the table.\n\n"
         "```python\n"
-        'migrations.AddField("book", "qty", models.IntegerField(db_default=0))\n'
+        'migrations.AddField("{model}", "{field}", models.IntegerField(db_default=0))\n'
         "```"
     )
+    fix_example = {"field": "qty", "column": "qty"}
     unsafe_example = (
         'ALTER TABLE "shop_book" ADD COLUMN "qty" integer DEFAULT 0 NOT NULL;\n'
         'ALTER TABLE "shop_book" ALTER COLUMN "qty" DROP DEFAULT;'

@@ -36,13 +36,14 @@ class AddColumnVolatileDefault(Rule):
         "existing rows in batches, then make it NOT NULL with `SetNotNull`.\n\n"
         "```python\n"
         "operations = [\n"
-        '    migrations.AddField("book", "uid", models.UUIDField(null=True)),\n'
-        '    migrations.AlterField("book", "uid", models.UUIDField(null=True, db_default=RandomUUID())),\n'
+        '    migrations.AddField("{model}", "{field}", models.UUIDField(null=True)),\n'
+        '    migrations.AlterField("{model}", "{field}", models.UUIDField(null=True, db_default=RandomUUID())),\n'
         "    # back-fill in batches (RunPython, non-atomic), then:\n"
-        '    SetNotNull(model_name="book", name="uid"),\n'
+        '    SetNotNull(model_name="{model}", name="{field}"),\n'
         "]\n"
         "```"
     )
+    fix_example = {"field": "uid", "column": "uid"}
     unsafe_example = (
         'ALTER TABLE "shop_book" ADD COLUMN "uid" uuid DEFAULT (GEN_RANDOM_UUID()) NOT NULL;'
     )

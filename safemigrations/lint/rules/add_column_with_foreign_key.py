@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from pglast import ast
 
+from safemigrations.lint import fixtext
 from safemigrations.lint.model import Severity
 from safemigrations.lint.rules.base import Hit, LintContext, Rule
 from safemigrations.lint.sql import CT, StatementFacts
@@ -35,11 +36,12 @@ class AddColumnWithForeignKey(Rule):
         "class Migration(migrations.Migration):\n"
         "    atomic = False\n"
         "    operations = [\n"
-        '        AddForeignKeyField(model_name="book", name="editor",\n'
-        '                           field=models.ForeignKey("shop.Author", null=True, on_delete=models.SET_NULL)),\n'
+        '        AddForeignKeyField(model_name="{model}", name="{field}",\n'
+        '                           field=models.ForeignKey("{to}", null=True, on_delete=models.SET_NULL)),\n'
         "    ]\n"
         "```"
     )
+    fix_example = {"field": "editor", "column": "editor_id"}
     unsafe_example = (
         'ALTER TABLE "shop_book" ADD COLUMN "editor_id" bigint NULL CONSTRAINT "book_editor_fk" '
         'REFERENCES "shop_author" ("id") DEFERRABLE INITIALLY DEFERRED;'
@@ -67,6 +69,7 @@ class AddColumnWithForeignKey(Rule):
                     "table": action.table,
                     "referenced": action.referenced,
                     "extra": extra,
+                    "field": fixtext.foreign_key_field(action.column) or "",
                 },
                 severity=Severity.ERROR if has_default else None,
                 tables=[action.table, action.referenced],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from safemigrations.lint import fixtext
 from safemigrations.lint.model import Severity
 from safemigrations.lint.rules.base import Hit, LintContext, Rule
 from safemigrations.lint.sql import StatementFacts
@@ -33,11 +34,12 @@ class AddForeignKeyValidated(Rule):
         "`AddConstraintNotValid` + `ValidateConstraint`.\n\n"
         "```python\n"
         "operations = [\n"
-        '    AddForeignKeyField(model_name="book", name="author",\n'
-        '                       field=models.ForeignKey("shop.Author", null=True, on_delete=models.CASCADE)),\n'
+        '    AddForeignKeyField(model_name="{model}", name="{field}",\n'
+        '                       field=models.ForeignKey("{to}", null=True, on_delete=models.CASCADE)),\n'
         "]\n"
         "```"
     )
+    fix_example = {"field": "author", "column": "author_id", "constraint": "book_author_fk"}
     unsafe_example = (
         'ALTER TABLE "shop_book" ADD CONSTRAINT "book_author_fk" FOREIGN KEY ("author_id") '
         'REFERENCES "shop_author" ("id");'
@@ -54,7 +56,21 @@ class AddForeignKeyValidated(Rule):
             if action.not_valid or ctx.is_new_table(action.table):
                 continue
             yield Hit(
-                params={"table": action.table, "referenced": action.referenced},
+                params={
+                    "table": action.table,
+                    "referenced": action.referenced,
+                    "constraint": action.detail,
+                    **_columns(action.node),
+                },
                 tables=[action.table, action.referenced or ""],
                 lock="SHARE ROW EXCLUSIVE",
             )
+
+
+def _columns(con: object) -> dict[str, str]:
+    """The fix names of a one-column foreign key: its column and Django field."""
+    keys = [getattr(k, "sval", "") for k in getattr(con, "fk_attrs", None) or ()]
+    if len(keys) != 1 or not keys[0]:
+        return {}
+    field = fixtext.foreign_key_field(keys[0])
+    return {"column": keys[0], **({"field": field} if field else {})}

@@ -32,11 +32,12 @@ class AddUniqueConstraint(Rule):
         "class Migration(migrations.Migration):\n"
         "    atomic = False\n"
         "    operations = [\n"
-        '        AddUniqueConstraintConcurrently(model_name="book", constraint=models.UniqueConstraint(\n'
-        '            fields=["isbn"], name="book_isbn_uniq")),\n'
+        '        AddUniqueConstraintConcurrently(model_name="{model}", constraint=models.UniqueConstraint(\n'
+        '            fields=["{field}"], name="{constraint}")),\n'
         "    ]\n"
         "```"
     )
+    fix_example = {"field": "isbn", "column": "isbn", "constraint": "book_isbn_uniq"}
     unsafe_example = 'ALTER TABLE "shop_book" ADD CONSTRAINT "book_isbn_uniq" UNIQUE ("isbn");'
     safe_example = (
         'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "book_isbn_uniq" ON "shop_book" ("isbn");\n'
@@ -49,15 +50,19 @@ class AddUniqueConstraint(Rule):
             if ctx.is_new_table(action.table):
                 continue
             what = None
+            names: dict[str, str] = {}
             if action.kind == "add_unique" and action.builds_index:
                 what = "ADD CONSTRAINT ... UNIQUE"
+                keys = [getattr(k, "sval", "") for k in action.node.keys or ()]
+                names = {"constraint": action.node.conname or "", "column": keys[0] if keys else ""}
             elif action.kind == "add_column" and any(
                 c.contype == CT.CONSTR_UNIQUE for c in action.node.constraints or ()
             ):
                 what = f"ADD COLUMN {action.column} ... UNIQUE"
+                names = {"column": action.column or ""}
             if what:
                 yield Hit(
-                    params={"what": what, "table": action.table},
+                    params={"what": what, "table": action.table, **names},
                     tables=[action.table],
                     lock="ACCESS EXCLUSIVE",
                 )

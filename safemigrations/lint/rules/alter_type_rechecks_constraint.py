@@ -58,15 +58,16 @@ class AlterTypeRechecksConstraint(Rule):
         "and validate it in a later step (SHARE UPDATE EXCLUSIVE: reads and writes continue):\n\n"
         "```python\n"
         "operations = [\n"
-        '    RemoveConstraint("book", "book_title_not_blank"),\n'
-        '    AlterField("book", "title", models.CharField(max_length=300)),\n'
-        '    AddConstraintNotValid("book", models.CheckConstraint(\n'
-        '        condition=~Q(title=""), name="book_title_not_blank")),\n'
+        '    RemoveConstraint("{model}", "{constraint}"),\n'
+        '    AlterField("{model}", "{field}", models.CharField(max_length=300)),\n'
+        '    AddConstraintNotValid("{model}", models.CheckConstraint(\n'
+        '        condition={condition}, name="{constraint}")),\n'
         "]\n"
         "# next migration\n"
-        'operations = [ValidateConstraint("book", "book_title_not_blank")]\n'
+        'operations = [ValidateConstraint("{model}", "{constraint}")]\n'
         "```"
     )
+    fix_example = {"condition": '~Q(title="")'}
     unsafe_example = (
         'ALTER TABLE "shop_book" ADD CONSTRAINT "book_title_not_blank" CHECK ("title" <> \'\') '
         "NOT VALID;\n"
@@ -98,6 +99,7 @@ class AlterTypeRechecksConstraint(Rule):
                         "column": column,
                         "table": action.table,
                         "constraints": ", ".join(sorted(names)),
+                        "constraint": sorted(names)[0] if names else "",
                     },
                     tables=[action.table],
                     lock="ACCESS EXCLUSIVE",

@@ -2,8 +2,10 @@
 
 A rule is a class with a stable id (``SM101``), a kebab-case ``name``, a default severity and the
 text a reviewer needs: ``message`` (what happened, formatted with the hit's ``params``), ``why``
-(the lock taken and what it blocks), ``fix`` (the safemigrations operation to use, with code) and
-two SQL examples that the test-suite and the generated docs use.
+(the lock taken and what it blocks), ``fix`` (the safemigrations operation to use, with code; a
+template whose ``{model}``, ``{table}``, ``{column}`` … each finding fills with its own names, see
+:mod:`safemigrations.lint.fixtext`) and two SQL examples that the test-suite and the generated
+docs use.
 
 Two kinds of checks exist:
 
@@ -14,19 +16,19 @@ Two kinds of checks exist:
 * migration rules override :meth:`Rule.check_migration` and see a whole Django migration
   (:class:`MigrationContext`): its operations, the project state before it, and its statements.
 
-Every module in this package (other than this one) is imported by :func:`all_rules`, and each
-:class:`Rule` subclass with an ``id`` is registered.
+The rules that run are the classes listed in :data:`safemigrations.lint.rules.registry.RULES`;
+:func:`all_rules` instantiates them (a module that is not listed there is never run, and a test
+checks that every rule module of the package is listed).
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from safemigrations.lint import fixtext
 from safemigrations.lint.config import LintConfig
 from safemigrations.lint.model import MemorySchema, SchemaInfo, Severity, Statement
 
@@ -253,7 +255,11 @@ class Rule:
     title: ClassVar[str] = ""
     message: ClassVar[str] = ""
     why: ClassVar[str] = ""
+    # A template: ``{model}``, ``{table}``, ``{column}``, … (the names of
+    # :data:`safemigrations.lint.fixtext.FIX_NAMES`) are filled by :meth:`format_fix`.
     fix: ClassVar[str] = ""
+    # Example names the rule reference fills the fix with, over ``fixtext.EXAMPLE_NAMES``.
+    fix_example: ClassVar[dict[str, str]] = {}
     unsafe_example: ClassVar[str] = ""
     safe_example: ClassVar[str] = ""
     min_pg_version: ClassVar[int | None] = None
@@ -262,6 +268,9 @@ class Rule:
     migration_level: ClassVar[bool] = False
     # True for rules the ``safemigrations lint`` command reports about files (not statements).
     command_level: ClassVar[bool] = False
+    # Ids of the rules whose findings on the same Django operation this rule's finding makes
+    # redundant (a more precise account of the same problem); they are dropped next to it.
+    supersedes: ClassVar[tuple[str, ...]] = ()
 
     def applies_to(self, pg_version: int) -> bool:
         """Whether the rule is meaningful on this PostgreSQL major version."""
@@ -288,6 +297,18 @@ class Rule:
         except (ValueError, IndexError):
             return self.message
 
+    def format_fix(self, names: dict[str, Any]) -> str:
+        """The fix with a finding's names filled in (``table``, ``column``, ``model`` …: see
+        :func:`safemigrations.lint.fixtext.known_names`); unknown names show as ``<model>``."""
+        try:
+            return fixtext.fill(self.fix, fixtext.known_names(names))
+        except (KeyError, ValueError, IndexError):  # a broken template: show it as written
+            return self.fix
+
+    def example_fix(self) -> str:
+        """The fix as the rule reference shows it, filled with example names."""
+        return fixtext.fill(self.fix, {**fixtext.EXAMPLE_NAMES, **self.fix_example})
+
     def versions_text(self) -> str:
         """Human text for the versions the rule applies to, e.g. ``PostgreSQL 14-17``."""
         lo, hi = self.min_pg_version, self.max_pg_version
@@ -311,20 +332,23 @@ def _short(table: str) -> str:
 
 @cache
 def all_rules() -> tuple[Rule, ...]:
-    """One instance of every rule in ``safemigrations.lint.rules``, sorted by id.
+    """One instance of every rule listed in :mod:`safemigrations.lint.rules.registry`, by id.
 
     Raises ``RuntimeError`` when two rules share an id or a name: ids are public (suppression
     comments, configuration) and must stay unique.
     """
-    package = importlib.import_module("safemigrations.lint.rules")
-    for info in pkgutil.iter_modules(package.__path__):
-        if info.name != "base" and not info.name.startswith("_"):
-            importlib.import_module(f"{package.__name__}.{info.name}")
+    from safemigrations.lint.rules.registry import RULES
+
+    return instantiate(RULES)
+
+
+def instantiate(classes: Iterable[type[Rule]]) -> tuple[Rule, ...]:
+    """One instance of each rule class, sorted by id; ``RuntimeError`` on a shared id or name."""
     found: dict[str, Rule] = {}
     names: dict[str, str] = {}
-    for cls in _subclasses(Rule):
+    for cls in classes:
         if not cls.id:
-            continue
+            raise RuntimeError(f"the lint rule {cls.__name__} has no id")
         if cls.id in found and type(found[cls.id]) is not cls:
             raise RuntimeError(f"two lint rules share the id {cls.id}: {cls.__name__}")
         if cls.name in names and names[cls.name] != cls.id:
@@ -340,11 +364,3 @@ def get_rule(key: str) -> Rule | None:
         if rule.id.upper() == key.upper() or rule.name == key.lower():
             return rule
     return None
-
-
-def _subclasses(cls: type[Rule]) -> list[type[Rule]]:
-    out: list[type[Rule]] = []
-    for sub in cls.__subclasses__():
-        out.append(sub)
-        out.extend(_subclasses(sub))
-    return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from safemigrations.lint import fixtext
 from safemigrations.lint.model import Severity
 from safemigrations.lint.rules.base import Hit, LintContext, Rule
 from safemigrations.lint.sql import StatementFacts, short
@@ -37,7 +38,7 @@ class ConcurrentIndexNotIdempotent(Rule):
         "drop an INVALID leftover and build again, so an interrupted migration can be re-run. In "
         "raw SQL, put `DROP INDEX CONCURRENTLY IF EXISTS` of the same name before the build.\n\n"
         "```python\n"
-        'AddIndexConcurrently(model_name="book", index=models.Index(fields=["title"], name="book_title_idx"))\n'
+        'AddIndexConcurrently(model_name="{model}", index=models.Index(fields=["{field}"], name="{index}"))\n'
         "```"
     )
     unsafe_example = 'CREATE INDEX CONCURRENTLY "book_title_idx" ON "shop_book" ("title");'
@@ -83,4 +84,7 @@ class ConcurrentIndexNotIdempotent(Rule):
                 "left behind"
             )
             what = "CREATE INDEX CONCURRENTLY IF NOT EXISTS"
-        yield Hit(params={"what": what, "outcome": outcome})
+        names = {"table": stmt.tables[0]} if stmt.tables else {}
+        yield Hit(
+            params={"what": what, "outcome": outcome, **names, **fixtext.index_names(stmt.node)}
+        )

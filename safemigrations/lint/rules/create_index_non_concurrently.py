@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from safemigrations.lint import fixtext
 from safemigrations.lint.model import Severity
 from safemigrations.lint.rules.base import Hit, LintContext, Rule
 from safemigrations.lint.sql import StatementFacts
@@ -31,8 +32,8 @@ class CreateIndexNonConcurrently(Rule):
         "    atomic = False\n"
         "    operations = [\n"
         "        AddIndexConcurrently(\n"
-        '            model_name="book",\n'
-        '            index=models.Index(fields=["title"], name="book_title_idx"),\n'
+        '            model_name="{model}",\n'
+        '            index=models.Index(fields=["{field}"], name="{index}"),\n'
         "        ),\n"
         "    ]\n"
         "```"
@@ -50,4 +51,8 @@ class CreateIndexNonConcurrently(Rule):
             node = action.node
             if ctx.is_partitioned(action.table) and not node.relation.inh:
                 continue  # CREATE INDEX ON ONLY parent: no build, partitions attached later
-            yield Hit(params={"table": action.table}, tables=[action.table], lock="SHARE")
+            yield Hit(
+                params={"table": action.table, **fixtext.index_names(node)},
+                tables=[action.table],
+                lock="SHARE",
+            )

@@ -37,13 +37,14 @@ class DropStillUsedByCode(Rule):
         "Expand/contract in two deploys. First remove the field from the code and from the "
         "migration state only, keeping the column:\n\n"
         "```python\n"
-        "migrations.SeparateDatabaseAndState(state_operations=[migrations.RemoveField('book', "
-        "'pages')])\n"
+        "migrations.SeparateDatabaseAndState(state_operations=[migrations.RemoveField('{model}', "
+        "'{field}')])\n"
         "```\n\n"
         "(make the column nullable or give it a `db_default` first, so inserts without it "
         "work). Deploy. Then drop the column in a later migration "
         "(`RunSQL('ALTER TABLE … DROP COLUMN …', reverse_sql=…)`)."
     )
+    fix_example = {"field": "pages", "column": "pages"}
     unsafe_example = "migrations.RemoveField('book', 'pages')  # Book.pages still in models.py"
     safe_example = (
         "migrations.SeparateDatabaseAndState(state_operations=[migrations.RemoveField('book', "

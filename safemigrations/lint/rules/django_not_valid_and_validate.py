@@ -43,11 +43,12 @@ class NotValidAndValidateInOneTransaction(Rule):
         "the same migration with `atomic = False`:\n\n"
         "```python\n"
         "# 0005_add_check.py\n"
-        "operations = [AddConstraintNotValid('book', models.CheckConstraint(...))]\n"
+        "operations = [AddConstraintNotValid('{model}', models.CheckConstraint(...))]\n"
         "# 0006_validate_check.py\n"
-        "operations = [ValidateConstraint('book', 'book_pages_gte_0')]\n"
+        "operations = [ValidateConstraint('{model}', '{constraint}')]\n"
         "```"
     )
+    fix_example = {"constraint": "book_pages_gte_0"}
     unsafe_example = (
         "operations = [\n"
         "    AddConstraintNotValid('book', models.CheckConstraint(condition=Q(pages__gte=0), "

@@ -26,7 +26,7 @@ class SuppressionWithoutReason(Rule):
     )
     fix = (
         "Write why after the rule id: `# safemigrations: ignore[SM101] table has 200 rows`, "
-        'or `safemigrations_ignore = {"SM101": "table has 200 rows"}` on the Migration.'
+        'or `safemigrations_ignore = {{"SM101": "table has 200 rows"}}` on the Migration.'
     )
     unsafe_example = "migrations.AddIndex(...),  # safemigrations: ignore[SM101]"
     safe_example = (

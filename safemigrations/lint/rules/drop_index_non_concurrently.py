@@ -30,7 +30,7 @@ class DropIndexNonConcurrently(Rule):
         "```python\n"
         "class Migration(migrations.Migration):\n"
         "    atomic = False\n"
-        '    operations = [DropIndexConcurrently(model_name="book", name="book_title_idx")]\n'
+        '    operations = [DropIndexConcurrently(model_name="{model}", name="{index}")]\n'
         "```"
     )
     unsafe_example = 'DROP INDEX IF EXISTS "book_title_idx";'
@@ -43,4 +43,6 @@ class DropIndexNonConcurrently(Rule):
         for action in stmt.actions_of("drop_index"):
             if ctx.is_new_table(action.table) or ctx.is_new_table(action.detail):
                 continue
-            yield Hit(params={"index": action.detail}, lock="ACCESS EXCLUSIVE")
+            yield Hit(
+                params={"index": action.detail, "table": action.table}, lock="ACCESS EXCLUSIVE"
+            )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from safemigrations.lint import fixtext
 from safemigrations.lint.model import Severity, Statement
 from safemigrations.lint.rules._schema import covers, defined_by
 from safemigrations.lint.rules.base import Hit, LintContext, Rule
@@ -95,11 +96,13 @@ class ForeignKeyWithoutIndex(Rule):
         "```python\n"
         "atomic = False\n"
         "operations = [\n"
-        '    AddIndexConcurrently("book", models.Index(fields=["author"], name="book_author_idx")),\n'
+        '    AddIndexConcurrently("{model}", models.Index(fields=["{field}"], name="{index}")),\n'
         "]\n"
         "```\n"
-        "In SQL: `CREATE INDEX CONCURRENTLY … (author_id)` outside a transaction block."
+        "In SQL: `CREATE INDEX CONCURRENTLY {index} ON {table} ({column})` outside a transaction "
+        "block."
     )
+    fix_example = {"field": "author", "column": "author_id", "index": "book_author_idx"}
     unsafe_example = (
         'ALTER TABLE "shop_book" ADD COLUMN "author_id" bigint NULL;\n'
         'ALTER TABLE "shop_book" ADD CONSTRAINT "book_author_fk" FOREIGN KEY ("author_id") '
@@ -177,6 +180,12 @@ class ForeignKeyWithoutIndex(Rule):
                 "columns": ", ".join(fk.columns),
                 "referenced": fk.referenced,
                 "how": how,
+                # For the fix: the column(s), the Django field, a name for the missing index.
+                "column": ", ".join(fk.columns),
+                "field": fixtext.foreign_key_field(fk.columns[0]) or ""
+                if len(fk.columns) == 1
+                else "",
+                "index": f"{short(fk.table)}_{'_'.join(fk.columns)}_idx"[:63],
             },
             statement=statement,
             tables=[fk.table, fk.referenced],

@@ -34,7 +34,7 @@ class MissingStatementTimeout(Rule):
         "Prefer the non-blocking form the other findings name (`AddIndexConcurrently`, "
         "`AddConstraintNotValid` + `ValidateConstraint`, `SetNotNull`, …). Where a blocking "
         "step is accepted, give it a budget: `SET statement_timeout = '5min';` before it in "
-        '`RunSQL`, or `OPTIONS: {"options": "-c statement_timeout=300000"}` on the '
+        '`RunSQL`, or `OPTIONS: {{"options": "-c statement_timeout=300000"}}` on the '
         "connection that runs migrations."
     )
     unsafe_example = 'CREATE INDEX "book_title_idx" ON "shop_book" ("title");'

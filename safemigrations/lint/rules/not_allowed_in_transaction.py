@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from safemigrations.lint import fixtext
 from safemigrations.lint.model import Severity
 from safemigrations.lint.rules.base import Hit, LintContext, Rule
 from safemigrations.lint.sql import StatementFacts
@@ -30,7 +31,7 @@ class NotAllowedInTransaction(Rule):
         "```python\n"
         "class Migration(migrations.Migration):\n"
         "    atomic = False\n"
-        '    operations = [DropIndexConcurrently(model_name="book", name="book_title_idx")]\n'
+        '    operations = [DropIndexConcurrently(model_name="{model}", name="{index}")]\n'
         "```"
     )
     unsafe_example = 'BEGIN;\nDROP INDEX CONCURRENTLY "book_title_idx";\nCOMMIT;'
@@ -43,4 +44,7 @@ class NotAllowedInTransaction(Rule):
         what = " ".join(stmt.sql.split()[:3]).upper()
         if stmt.concurrently:
             what = f"{stmt.sql.split()[0].upper()} ... CONCURRENTLY"
-        yield Hit(params={"what": what})
+        names = fixtext.index_names(stmt.node) if stmt.kind == "IndexStmt" else {}
+        if stmt.kind == "DropStmt" and len(stmt.dropped) == 1:
+            names["index"] = next(iter(stmt.dropped))
+        yield Hit(params={"what": what, **names})

@@ -65,10 +65,11 @@ class NotRerunnable(Rule):
         "`CREATE OR REPLACE`), precede `ADD CONSTRAINT` by `DROP CONSTRAINT IF EXISTS` in the "
         "same `ALTER TABLE`, or keep Django's operations in an atomic migration of their own.\n\n"
         "```python\n"
-        'migrations.RunSQL(\'ALTER TABLE "shop_book" ADD COLUMN IF NOT EXISTS "stock" integer\', '
+        'migrations.RunSQL(\'ALTER TABLE "{table}" ADD COLUMN IF NOT EXISTS "{column}" integer\', '
         "migrations.RunSQL.noop)\n"
         "```"
     )
+    fix_example = {"column": "stock"}
     unsafe_example = (
         'ALTER TABLE "shop_book" ADD COLUMN "stock" integer NULL;\n'
         'CREATE INDEX CONCURRENTLY IF NOT EXISTS "book_stock_idx" ON "shop_book" ("stock");'
@@ -97,7 +98,7 @@ class NotRerunnable(Rule):
         for what, outcome in _problems(stmt.node):
             strongest = stmt.strongest_lock()
             hit = Hit(
-                params={"what": what, "outcome": outcome},
+                params={"what": what, "outcome": outcome, **_names(stmt)},
                 statement=here,
                 tables=stmt.tables,
                 lock=strongest[1].label if strongest else None,
@@ -119,6 +120,15 @@ def _separate(earlier: Statement, later: Statement) -> bool:
     if not earlier.in_transaction or not later.in_transaction:
         return True
     return earlier.transaction_id != later.transaction_id
+
+
+def _names(stmt: StatementFacts) -> dict[str, str]:
+    """The table (and added column) the fix's example can name."""
+    names = {"table": stmt.tables[0]} if stmt.tables else {}
+    added = [a.column for a in stmt.actions_of("add_column") if a.column]
+    if added:
+        names["column"] = added[0]
+    return names
 
 
 def _problems(node: Any) -> list[tuple[str, str]]:

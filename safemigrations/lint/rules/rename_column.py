@@ -23,10 +23,11 @@ class RenameColumn(Rule):
         'and their queries fail with "column does not exist".'
     )
     fix = (
-        'Keep the database name and rename only in Django: `db_column="old_name"` on the '
+        'Keep the database name and rename only in Django: `db_column="{column}"` on the '
         "renamed field (a state-only change, no SQL). Or add a new column, write to both, "
         "back-fill, switch reads, then drop the old one."
     )
+    fix_example = {"column": "old_name"}
     unsafe_example = 'ALTER TABLE "shop_book" RENAME COLUMN "notes" TO "remarks";'
     safe_example = 'ALTER TABLE "shop_book" ADD COLUMN "remarks" text NULL;'
 

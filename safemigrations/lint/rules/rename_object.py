@@ -67,7 +67,7 @@ class RenameObject(Rule):
         "and drop the old one in a later migration. If only the Python side needs the new "
         "name, keep the database name as it is.\n\n"
         "```python\n"
-        "migrations.RunSQL(\"ALTER TYPE shop_status ADD VALUE IF NOT EXISTS 'archived'\", "
+        "migrations.RunSQL(\"ALTER TYPE {type} ADD VALUE IF NOT EXISTS '{value}'\", "
         "migrations.RunSQL.noop)\n"
         "```"
     )
@@ -88,7 +88,7 @@ class RenameObject(Rule):
             type_name = _dotted(node.typeName)
             if _short(type_name) not in created:
                 what = f"RENAME VALUE '{node.oldVal}' TO '{node.newVal}' on type {type_name}"
-                yield Hit(params={"what": what})
+                yield Hit(params={"what": what, "type": type_name, "value": node.newVal or ""})
             return
         if not isinstance(node, ast.RenameStmt) or node.renameType not in _KINDS:
             return

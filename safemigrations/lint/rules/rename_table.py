@@ -24,9 +24,10 @@ class RenameTable(Rule):
         "the foreign keys that point to the table, fully validated."
     )
     fix = (
-        'Keep the table name with `Meta.db_table = "old_name"` (no SQL). If the name must '
+        'Keep the table name with `Meta.db_table = "{table}"` (no SQL). If the name must '
         "change, create an updatable view with the old name for the transition."
     )
+    fix_example = {"table": "old_name"}
     unsafe_example = 'ALTER TABLE "shop_author" RENAME TO "shop_writer";'
     safe_example = 'CREATE VIEW "shop_writer" AS SELECT * FROM "shop_author";'
 

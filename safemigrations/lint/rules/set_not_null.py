@@ -30,9 +30,10 @@ class SetNotNull(Rule):
         "```python\n"
         "class Migration(migrations.Migration):\n"
         "    atomic = False\n"
-        '    operations = [SetNotNull(model_name="book", name="isbn")]\n'
+        '    operations = [SetNotNull(model_name="{model}", name="{field}")]\n'
         "```"
     )
+    fix_example = {"field": "isbn", "column": "isbn"}
     unsafe_example = 'ALTER TABLE "shop_book" ALTER COLUMN "isbn" SET NOT NULL;'
     safe_example = (
         'ALTER TABLE "shop_book" ADD CONSTRAINT "isbn_nn" CHECK ("isbn" IS NOT NULL) NOT VALID;\n'

@@ -1,0 +1,19 @@
+-- SM965 missing-statement-timeout: Long statement under a blocking lock without statement_timeout
+-- Each case runs alone; `expect` counts this rule's findings (none: 0).
+
+-- case: the rule's unsafe example
+-- expect: SM965 x1
+CREATE INDEX "book_title_idx" ON "shop_book" ("title");
+
+-- case: the rule's safe example
+-- expect: none
+SET statement_timeout = '5min';
+CREATE INDEX "book_title_idx" ON "shop_book" ("title");
+
+-- case: ADD CONSTRAINT UNIQUE builds an index
+-- expect: SM965 x1
+ALTER TABLE "blog_post" ADD CONSTRAINT "post_slug_uniq" UNIQUE ("slug");
+
+-- case: a concurrent build
+-- expect: none
+CREATE INDEX CONCURRENTLY IF NOT EXISTS "post_slug_idx" ON "blog_post" ("slug");
