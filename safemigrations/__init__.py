@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         SquashCycleError,
         SquashError,
         SquashNotEquivalent,
+        TableStatsError,
     )
 
 __version__ = "0.1.0.dev0"
@@ -49,6 +50,7 @@ _EXCEPTION_EXPORTS = (
     "SquashCycleError",
     "SquashError",
     "SquashNotEquivalent",
+    "TableStatsError",
 )
 
 __all__ = [
@@ -76,6 +78,7 @@ __all__ = [
     "SquashCycleError",
     "SquashError",
     "SquashNotEquivalent",
+    "TableStatsError",
     "__version__",
 ]
 

@@ -40,6 +40,7 @@ __all__ = [
     "SquashCycleError",
     "SquashError",
     "SquashNotEquivalent",
+    "TableStatsError",
 ]
 
 
@@ -144,6 +145,11 @@ class DatabaseUnavailable(SafeMigrationsError, RuntimeError):
 
 class LintConfigError(SafeMigrationsError, ValueError):
     """A lint configuration value is wrong; the message says which key and what is accepted."""
+
+
+class TableStatsError(SafeMigrationsError, ValueError):
+    """A table statistics file (``--table-stats``) cannot be used; the message says why and what
+    to do."""
 
 
 class DriftConfigError(SafeMigrationsError, ValueError):

@@ -29,6 +29,7 @@ OLD_HOMES: dict[str, tuple[str, type[BaseException]]] = {
     "DriftConfigError": ("safemigrations.inspect.config", ValueError),
     "FixError": ("safemigrations.inspect.fix", RuntimeError),
     "LintConfigError": ("safemigrations.lint.config", ValueError),
+    "TableStatsError": ("safemigrations.lint.tablesize", ValueError),
     "MigrateFailed": ("safemigrations.squash.verify", exceptions.SquashError),
     "SquashError": ("safemigrations.exceptions", exceptions.SafeMigrationsError),
     "SquashCycleError": ("safemigrations.exceptions", exceptions.SquashError),
@@ -77,8 +78,18 @@ def test_existing_except_clauses_still_catch_them() -> None:
         raise exceptions.MigrateLockBusy("busy")
 
 
+#: Exceptions that steer the linter's own control flow and never reach a caller: each is caught
+#: where it is raised from (module: name).
+INTERNAL = {
+    "lint/replay/capture.py:LinterError",
+    "lint/replay/runner.py:PartialSchemaMissed",
+    "lint/replay/substate.py:Unreachable",
+}
+
+
 def test_no_other_module_defines_an_error_class() -> None:
-    """New errors go to ``safemigrations.exceptions`` (``lint/`` keeps its internal ones for now)."""
+    """New errors go to ``safemigrations.exceptions``; only the linter's internal ones live
+    elsewhere."""
     import ast
     from pathlib import Path
 
@@ -87,11 +98,11 @@ def test_no_other_module_defines_an_error_class() -> None:
     found = []
     for path in sorted(package.rglob("*.py")):
         relative = path.relative_to(package).as_posix()
-        if relative in {"exceptions.py", "__main__.py"} or relative.startswith("lint/"):
+        if relative in {"exceptions.py", "__main__.py"}:
             continue
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ClassDef):
                 bases = {ast.unparse(base).rsplit(".", 1)[-1] for base in node.bases}
                 if any(b in known or b.endswith(("Error", "Exception")) for b in bases):
                     found.append(f"{relative}:{node.name}")
-    assert found == []
+    assert sorted(found) == sorted(INTERNAL)

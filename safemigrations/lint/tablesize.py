@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from safemigrations.db.catalog import Cursor, TableSize, table_sizes
+from safemigrations.exceptions import TableStatsError
 from safemigrations.lint.config import LintConfig
 from safemigrations.lint.model import Finding, Severity
 from safemigrations.lint.sql import short
@@ -69,10 +70,6 @@ SIZE_JUDGED = frozenset(
         "SM965",  # slow statement without statement_timeout
     }
 )
-
-
-class TableStatsError(ValueError):
-    """A table statistics file cannot be used; the message says why and what to do."""
 
 
 @dataclass

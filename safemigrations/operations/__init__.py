@@ -20,6 +20,7 @@ from safemigrations.exceptions import (
     SquashCycleError,
     SquashError,
     SquashNotEquivalent,
+    TableStatsError,
 )
 
 from .base import SafeOperation
@@ -55,5 +56,6 @@ __all__ = [
     "SquashCycleError",
     "SquashError",
     "SquashNotEquivalent",
+    "TableStatsError",
     "ValidateConstraint",
 ]
