@@ -28,7 +28,7 @@ from typing import Any
 from safemigrations.db.catalog import Cursor, TableSize, table_sizes
 from safemigrations.lint.config import LintConfig
 from safemigrations.lint.model import Finding, Severity
-from safemigrations.lint.sql import short
+from safemigrations.lint.parsetree import short
 
 FORMAT = "safemigrations-table-stats"
 FORMAT_VERSION = 1
