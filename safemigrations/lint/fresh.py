@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from safemigrations.lint.model import Finding
-from safemigrations.lint.sql import short
+from safemigrations.lint.parsetree import short
 
 #: Rules whose findings stay reported on new tables (see the module docstring).
 NEVER_FRESH = frozenset(

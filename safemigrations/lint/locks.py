@@ -2,7 +2,7 @@
 
 Source: the PostgreSQL manual, "Explicit Locking" (table 13.2, "Conflicting Lock Modes"), which
 has not changed between PostgreSQL 9.x and 18. Which *statement* takes which mode (and how that
-changed between versions) lives in :mod:`safemigrations.lint.sql`.
+changed between versions) lives in :mod:`safemigrations.lint.analyzer`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Data shared by both halves of the linter: statements in, findings out, and schema knowledge.
 
-The SQL side (``sql.py``, ``engine.py``, ``rules/``) and the Django side (SQL collection from a
+The SQL side (``analyzer/``, ``engine.py``, ``rules/``) and the Django side (SQL collection from a
 scratch database, migration-level rules, commands) only exchange these types, so either half can
 change its internals without touching the other.
 """

@@ -29,7 +29,7 @@ from safemigrations.db.catalog import Cursor, TableSize, table_sizes
 from safemigrations.exceptions import TableStatsError
 from safemigrations.lint.config import LintConfig
 from safemigrations.lint.model import Finding, Severity
-from safemigrations.lint.sql import short
+from safemigrations.lint.parsetree import short
 
 FORMAT = "safemigrations-table-stats"
 FORMAT_VERSION = 1

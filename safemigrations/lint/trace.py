@@ -30,9 +30,9 @@ from typing import Any
 from safemigrations.db import catalog
 from safemigrations.db.lock_recorder import LockRecorder
 from safemigrations.db.server import Server
+from safemigrations.lint.analyzer import analyze
 from safemigrations.lint.locks import LockMode
 from safemigrations.lint.model import Statement
-from safemigrations.lint.sql import analyze
 
 TABLE_KINDS = {"r", "p", "m"}
 # Table-level locks only: relation-extension, page and tuple locks say nothing about blocking.
