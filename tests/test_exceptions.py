@@ -82,7 +82,7 @@ def test_existing_except_clauses_still_catch_them() -> None:
 #: where it is raised from (module: name).
 INTERNAL = {
     "lint/replay/capture.py:LinterError",
-    "lint/replay/runner.py:PartialSchemaMissed",
+    "lint/replay/failures.py:PartialSchemaMissed",
     "lint/replay/substate.py:Unreachable",
 }
 

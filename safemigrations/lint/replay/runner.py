@@ -6,14 +6,11 @@
    pass where the state describes the history, replayed where it does not) and kept as a
    template when building took longer than copying a database does.
 2. Each target is applied in graph order through the real schema editor under a
-   :class:`~.capture.Capture`.
-3. A failure is classified. The linter's own errors (:class:`~.capture.LinterError`, or an
-   error that does not happen when the migration is applied again without the capture) make
-   the migration *not analysed*, reported as the linter's failure. A real failure of the
-   migration is recorded (rule SM901); an atomic migration is then applied without a
-   transaction to keep going. When the scratch database no longer matches the state (a
-   migration could not be applied at all), it is rebuilt from the state before the next
-   migration, so every later migration is still linted.
+   :class:`~.capture.Capture`, on a state of only the models it can reach where that gives the
+   same SQL (:mod:`.substate`), else on the whole rendered state (:mod:`.applying`).
+3. A failure is classified and the run goes on (:mod:`.failures`): the linter's own errors make
+   the migration *not analysed*; a real failure is recorded (rule SM901), and every later
+   migration is still linted.
 """
 
 from __future__ import annotations
@@ -25,8 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db import DEFAULT_DB_ALIAS
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.migration import Migration
 from django.db.migrations.state import ProjectState
@@ -44,26 +40,24 @@ from safemigrations.db.scratch import (
     run_database_name,
 )
 from safemigrations.lint.replay import dumps
+from safemigrations.lint.replay.applying import apply, light_clone, render
 from safemigrations.lint.replay.capture import (
     Capture,
-    LinterError,
     StatementObserver,
     TransactionIds,
 )
+from safemigrations.lint.replay.failures import FailureHandling, PartialSchemaMissed
 from safemigrations.lint.replay.keys import base_digest
 from safemigrations.lint.replay.results import (
-    REPORT_TO,
     CollectedMigration,
     Collection,
     CollectionStats,
-    MigrationFailure,
 )
 from safemigrations.lint.replay.statebuild import (
     BuildPlan,
     TableSet,
     advance,
     build_from_state,
-    detach_references,
     global_operations,
     plan_build,
     state_after,
@@ -121,12 +115,7 @@ def keep_base_template(apply_seconds: float, copy_seconds: float) -> bool:
     return apply_seconds > copy_seconds
 
 
-class PartialSchemaMissed(Exception):
-    """A migration failed on a schema of only the tables its run touches: the run is done
-    again on every table (the failure may come from a table left out)."""
-
-
-class Replay:
+class Replay(FailureHandling):
     """One collection run (see the module docstring)."""
 
     def __init__(
@@ -391,10 +380,6 @@ class Replay:
             else:
                 state = self.apply_all([key], state)
 
-    @property
-    def connection(self) -> BaseDatabaseWrapper:
-        return connections[self.alias]
-
     # -- applying --------------------------------------------------------------------------
 
     def apply_all(self, keys: Sequence[Key], state: ProjectState) -> ProjectState:
@@ -498,118 +483,6 @@ class Replay:
         state.__dict__.pop("apps", None)  # advanced unrendered: nothing is rendered again
         return advance(migration, state)
 
-    def after_failure(
-        self, collected: CollectedMigration, exc: Exception, capture: Capture
-    ) -> tuple[ProjectState, Capture]:
-        """Classify a failure of a target and keep the replay going (module docstring, 3.)."""
-        migration = collected.migration
-        key = collected.key
-        if self.tables is not None:
-            raise PartialSchemaMissed(f"{key[0]}.{key[1]} failed on the tables built for it")
-        if self.state_built:
-            raise PartialSchemaMissed(
-                f"{key[0]}.{key[1]} failed on a schema built from the migration state"
-            )
-        before = self.state_after_done()
-        linter_fault = find_linter_error(exc)
-        plain_error: Exception | None = None
-        if linter_fault is None and migration.atomic and self.can_rollback():
-            # Decide by checking: the same migration, the same schema, no instrumentation.
-            try:
-                state = apply(migration, before.clone(), self.connection, True)
-            except Exception as again:
-                plain_error = again
-            else:
-                collected.not_analysed = (
-                    f"the linter failed while capturing its SQL ({type(exc).__name__}: "
-                    f"{str(exc).strip()[:300]}); applied again without the linter's "
-                    f"instrumentation it succeeds, so this is {REPORT_TO}"
-                )
-                self.stats.internal_errors += 1
-                return state, Capture(self.connection, migration, self.observer, self.ids)
-        if linter_fault is not None:
-            collected.not_analysed = f"the linter failed: {linter_fault}; {REPORT_TO}"
-            self.stats.internal_errors += 1
-            if not (migration.atomic and self.can_rollback()):
-                # Partly applied, and the linter is to blame: rebuild before the next one.
-                state = before.clone()
-                advance(migration, state)
-                self.give_up(key)
-                return state, Capture(self.connection, migration, self.observer, self.ids)
-            try:
-                state = apply(migration, before.clone(), self.connection, True)
-                return state, Capture(self.connection, migration, self.observer, self.ids)
-            except Exception as again:
-                plain_error = again  # it also fails on its own: that is the migration's error
-        retry = Capture(self.connection, migration, self.observer, self.ids)
-        state, collected.failure = self.recover(
-            migration, before, plain_error or exc, capture.tracker.last, retry
-        )
-        if not collected.failure.applied_without_transaction:
-            self.give_up(key)
-        return state, retry
-
-    def recover(
-        self,
-        migration: Migration,
-        before: ProjectState,
-        exc: Exception,
-        operation_index: int | None,
-        capture: Capture | None = None,
-    ) -> tuple[ProjectState, MigrationFailure]:
-        """After a real failure: an atomic migration rolled back entirely, so apply it again
-        without a transaction (what the fix would run) to keep the replay going."""
-        failure = MigrationFailure(
-            error=str(exc).strip(),
-            error_type=type(exc).__name__,
-            operation_index=operation_index,
-            atomic=bool(migration.atomic),
-        )
-        state = before.clone()
-        if migration.atomic and self.can_rollback():
-            try:
-                if capture is not None:
-                    with capture:
-                        state = apply(migration, state, self.connection, False, capture)
-                else:
-                    state = apply(migration, state, self.connection, False)
-                failure.applied_without_transaction = True
-                return state, failure
-            except Exception:
-                state = before.clone()
-        advance(migration, state)
-        return state, failure
-
-    def give_up(self, key: Key) -> None:
-        """``key`` could not be applied: the database is behind the state from here on."""
-        self.failed.add(key)
-        self.stale = key
-
-    def rebuild(self, state: ProjectState) -> None:
-        """A fresh scratch database built from ``state`` (after a migration could not be
-        applied, so that the migrations after it are still linted)."""
-        assert self.stale is not None
-        self.stale_was = self.stale
-        self.fresh_database()
-        render(state)
-        build_from_state(state, self.connection)
-        self.stale = None
-        self.stats.rebuilds += 1
-
-    def fresh_database(self) -> None:
-        """Replace the scratch database behind the alias by an empty one."""
-        close_alias(self.alias)
-        retire_database(self.server, self.dbname, self.prefix)
-        self.dbname = run_database_name(self.prefix)
-        create_database(self.server, self.dbname)
-        self.connection.settings_dict["NAME"] = self.dbname
-
-    def state_after_done(self) -> ProjectState:
-        return state_after(self.done, self.nodes, self.loader.unmigrated_apps)
-
-    def can_rollback(self) -> bool:
-        return bool(self.connection.features.can_rollback_ddl)
-
 
 @contextlib.contextmanager
 def terminate_cleanly() -> Iterator[None]:
@@ -630,32 +503,6 @@ def terminate_cleanly() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def find_linter_error(exc: BaseException) -> LinterError | None:
-    """The :class:`LinterError` behind ``exc`` (itself, or in its cause/context chain)."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, LinterError):
-            return current
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return None
-
-
-def light_clone(state: ProjectState) -> ProjectState:
-    """A copy of ``state``'s models without the rendered apps registry: what the rules read
-    (``from_state.models``), at a fraction of the memory of ``state.clone()``."""
-    return ProjectState(
-        models={k: m.clone() for k, m in state.models.items()}, real_apps=state.real_apps
-    )
-
-
-def render(state: ProjectState) -> None:
-    """Render the state's apps once, as ``migrate`` does before applying migrations."""
-    if "apps" not in state.__dict__:
-        state.apps  # noqa: B018
-
-
 def reachable(graph: Any, starts: Iterable[Key], *, forwards: bool) -> set[Key]:
     """``starts`` and every migration they depend on (``forwards=True``: what applying them
     needs) or that depends on them (``forwards=False``: what they affect)."""
@@ -668,25 +515,6 @@ def reachable(graph: Any, starts: Iterable[Key], *, forwards: bool) -> set[Key]:
         seen.add(node.key)
         stack.extend(node.parents if forwards else node.children)
     return seen
-
-
-def apply(
-    migration: Migration,
-    state: ProjectState,
-    connection: BaseDatabaseWrapper,
-    atomic: bool,
-    capture: Capture | None = None,
-) -> ProjectState:
-    """Apply one migration the way ``MigrationExecutor.apply_migration`` does (without recording
-    it in ``django_migrations``: the scratch database is never migrated by Django itself)."""
-    detach_references(migration, state)
-    with connection.schema_editor(atomic=atomic) as editor:
-        if capture is not None:
-            capture.tracker.bind(editor)
-        state = migration.apply(state, editor)
-        if capture is not None:
-            capture.tracker.operations_done()
-    return state
 
 
 def cache_key(
