@@ -34,6 +34,7 @@ from safemigrations.lint.rules.base import (
     Rule,
     all_rules,
 )
+from safemigrations.lint.rules.missing_statement_timeout import fold_into_primary
 from safemigrations.lint.split import split_sql
 from safemigrations.lint.sql import (
     StatementFacts,
@@ -80,7 +81,7 @@ def lint_statements(
     config: LintConfig | None = None,
 ) -> list[Finding]:
     """Lint statements in the order they run; each carries its own transaction flags."""
-    return _lint([(s, s.node) for s in statements], pg_version, schema, config)
+    return fold_into_primary(_lint([(s, s.node) for s in statements], pg_version, schema, config))
 
 
 def lint_sql_text(
@@ -167,6 +168,7 @@ def lint_sql_files(
         if config.is_enabled(META_RULE, "psql-meta-command"):
             findings.extend(_meta_finding(note, source.name, config) for note in notes)
     findings.extend(run.finish())
+    findings = fold_into_primary(findings)
     order = {source.name: i for i, source in enumerate(sources)}
     return sorted(findings, key=lambda f: (order.get(f.file, -1), f.line, f.column, f.rule))
 

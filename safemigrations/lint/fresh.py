@@ -18,11 +18,35 @@ Some findings hold whatever the table's age, and are never fresh: the SQL fails 
 (``SM000``, ``SM002``, ``SM102``, ``SM851``, ``SM901``, ``SM902``, ``SM963``), a name is silently
 truncated (``SM964``), a foreign key has no index (``SM213``, a cost every later delete pays),
 and findings about the migration file itself (``SM001``, ``SM907`` to ``SM909``).
+
+**A split initial migration** is fresh too, on its own app's tables. When the models of a new app
+point at each other across apps, ``makemigrations`` writes the app's first migrations as a
+chain: ``0001_initial`` creates the tables, ``0002`` (run after another app's initial) adds the
+foreign keys and constraints to them. Such a ``0002`` is judged part of the app's *fresh install*
+(:func:`fresh_install_tables`) when both hold:
+
+1. every migration of its own app it depends on is the app's initial migration (``initial =
+   True``, or Django's reading of it: no dependency in its own app) or is itself part of the
+   fresh install: nothing else of the app ran before it; and
+2. it says it was written in the same ``makemigrations`` run as the tables, in one of the two ways
+   Django leaves a trace of: it is marked ``initial = True`` (Django marks every migration it
+   writes for an app in the run that creates the app), or it is atomic and adds a ``NOT NULL``
+   column without any default to one of those tables, which ``makemigrations`` writes only for
+   a model it creates in the same run (for an existing model it asks for a default) and which
+   fails on a table holding a row: wherever the migration is applied, that table is empty.
+
+Its findings on tables the fresh install created (the app's own managed models) are then fresh.
+What it does to other apps' tables (the referenced table of a new foreign key) stays reported,
+as for an initial migration: the app may be added to a project whose other tables are live.
+A later migration of the app (a real change, shipped after tables had rows) meets neither
+condition and is judged as usual.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from safemigrations.lint.model import Finding
 from safemigrations.lint.sql import short
@@ -60,7 +84,141 @@ def fresh_reason(rule: str, tables: Iterable[str], created: Iterable[str]) -> st
     return f"{', '.join(names)} {verb} created earlier in this migration (empty, no traffic)"
 
 
+def mark_fresh_install(findings: Iterable[Finding], why: str, tables: Iterable[str]) -> None:
+    """Set ``fresh`` on the findings of a fresh-install migration (:func:`fresh_install_tables`)
+    whose every table the fresh install created (or the migration itself, already judged)."""
+    made = {short(t) for t in tables}
+    for finding in findings:
+        if finding.fresh or finding.rule in NEVER_FRESH or not finding.tables:
+            continue
+        if all(short(t) in made for t in finding.tables):
+            finding.fresh = why
+
+
 def split_fresh(findings: Sequence[Finding]) -> tuple[list[Finding], list[Finding]]:
     """``(reported, fresh)``: the findings that stay, and those about new tables only."""
     reported = [f for f in findings if not f.fresh]
     return reported, [f for f in findings if f.fresh]
+
+
+def fresh_install_tables(app: str, migration: Any, from_state: Any) -> tuple[str, set[str]] | None:
+    """``(why, tables)`` when ``migration`` is part of its app's fresh install (see the module
+    docstring): the tables the app's earlier migrations created, which it only ever meets new
+    and empty; None when it may run on tables in use."""
+    if from_state is None or not _in_app_parents(app, migration):
+        return None
+    if not _part_of_fresh_install(app, migration, depth=0):
+        return None
+    tables = _app_tables(app, from_state)
+    if not tables:
+        return None
+    first = _first_migration(app, migration)
+    why = (
+        f"created by {app}'s initial migration {first}, of which {migration.name} is part "
+        "(same makemigrations run: new, empty tables)"
+    )
+    return why, tables
+
+
+#: Longest in-app chain followed back to the initial migration.
+_MAX_CHAIN = 20
+
+
+def _in_app_parents(app: str, migration: Any) -> list[str]:
+    return [name for label, name in getattr(migration, "dependencies", ()) if label == app]
+
+
+def _is_initial(app: str, migration: Any) -> bool:
+    """Django's reading: ``initial = True``, or unset and no dependency in its own app."""
+    flag = getattr(migration, "initial", None)
+    if flag is None:
+        return not _in_app_parents(app, migration)
+    return bool(flag) and not _in_app_parents(app, migration)
+
+
+def _part_of_fresh_install(app: str, migration: Any, depth: int) -> bool:
+    """True when ``migration`` (not itself initial) follows only its app's initial chain and
+    carries a trace of the same ``makemigrations`` run (module docstring, conditions 1-2)."""
+    if depth > _MAX_CHAIN:
+        return False
+    parents = [_load(app, name) for name in _in_app_parents(app, migration)]
+    if not parents or any(p is None for p in parents):
+        return False
+    if not all(_is_initial(app, p) or _part_of_fresh_install(app, p, depth + 1) for p in parents):
+        return False
+    if getattr(migration, "initial", None) is True:
+        return True
+    return bool(getattr(migration, "atomic", True)) and any(
+        _adds_required_column(op) for op in getattr(migration, "operations", ())
+    )
+
+
+def _adds_required_column(operation: Any) -> bool:
+    """An ``AddField`` of a NOT NULL column with no default of any kind: it fails on a table
+    holding a row, and ``makemigrations`` writes it only for a model created in the same run."""
+    from django.db.migrations.operations import AddField
+    from django.db.models import NOT_PROVIDED
+
+    if type(operation) is not AddField:
+        return False
+    field = operation.field
+    if field.null or field.many_to_many or getattr(field, "generated", False):
+        return False
+    if field.default is not NOT_PROVIDED or getattr(field, "db_default", NOT_PROVIDED) is not (
+        NOT_PROVIDED
+    ):
+        return False
+    return bool(field.concrete) if hasattr(field, "concrete") else True
+
+
+def _load(app: str, name: str) -> Any:
+    """The ``Migration`` instance ``app.name`` from its module, or None."""
+    from django.db.migrations.loader import MigrationLoader
+
+    module_name, _explicit = MigrationLoader.migrations_module(app)
+    if module_name is None:
+        return None
+    try:
+        module = importlib.import_module(f"{module_name}.{name}")
+        return module.Migration(name, app)
+    except Exception:  # a missing or broken parent: not provably fresh
+        return None
+
+
+def _first_migration(app: str, migration: Any) -> str:
+    """The name of the initial migration the chain of ``migration`` starts from."""
+    current = migration
+    for _ in range(_MAX_CHAIN):
+        parents = _in_app_parents(app, current)
+        if not parents:
+            return str(current.name)
+        loaded = _load(app, parents[0])
+        if loaded is None:
+            return parents[0]
+        current = loaded
+    return str(current.name)
+
+
+def _app_tables(app: str, state: Any) -> set[str]:
+    """The tables of ``app``'s managed, concrete models in the migration ``state``, with their
+    auto-created many-to-many tables."""
+    from django.db.backends.utils import truncate_name
+
+    tables: set[str] = set()
+    for (label, name), model in getattr(state, "models", {}).items():
+        if label != app:
+            continue
+        options = model.options
+        if options.get("proxy") or not options.get("managed", True):
+            continue
+        table = options.get("db_table") or f"{label}_{name}"
+        tables.add(table)
+        for field_name, field in model.fields.items():
+            if not getattr(field, "many_to_many", False):
+                continue
+            through = getattr(field.remote_field, "through", None)
+            if through is not None:
+                continue  # an explicit through model is a model of its own app
+            own = getattr(field, "db_table", None)
+            tables.add(own or truncate_name(f"{table}_{field_name}", 63))
+    return tables
