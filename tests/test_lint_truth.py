@@ -126,7 +126,10 @@ def test_fresh_findings_are_counted_and_shown_on_request() -> None:
     text, _ = lint_command("--include-fresh")
     assert "lintdj.0001_initial" in text
     assert "fresh: lintdj_book is created earlier in this migration" in text
-    assert "(2 of them on tables created in the same migration or fresh install, shown as info)" in text
+    assert (
+        "(2 of them on tables created in the same migration or fresh install, shown as info)"
+        in text
+    )
 
     out, err = lint_command("--format", "json")
     assert not [d for d in json.loads(out) if d.get("fresh")]
