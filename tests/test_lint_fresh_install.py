@@ -28,7 +28,8 @@ def test_split_initial_migration_is_fresh_on_the_tables_it_meets_empty(scenario)
     assert ("SM101", ("lintdj_book",)) in fresh  # index of the new owner_id
     assert ("SM206", ("lintdj_book",)) in fresh  # unique_together built on the empty table
     assert not [r for r in reported if r[1] == ("lintdj_book",) and r[0] != "SM302"]
-    why = [f.fresh for f in result.fresh if f.migration == "0002_auto"]
+    why = [str(f.fresh) for f in result.fresh if f.migration == "0002_auto"]
+    assert why
     assert all(
         "lintdj's initial migration 0001_initial; 0002_auto adds a NOT NULL column" in str(w)
         for w in why

@@ -19,33 +19,34 @@ Some findings hold whatever the table's age, and are never fresh: the SQL fails 
 truncated (``SM964``), a foreign key has no index (``SM213``, a cost every later delete pays),
 and findings about the migration file itself (``SM001``, ``SM907`` to ``SM909``).
 
-**A split initial migration** is fresh too, on its own app's tables. When the models of a new app
-point at each other across apps, ``makemigrations`` writes the app's first migrations as a
-chain: ``0001_initial`` creates the tables, ``0002`` (run after another app's initial) adds the
-foreign keys and constraints to them. Such a ``0002`` is judged part of the app's *fresh install*
-(:func:`fresh_install_tables`) when both hold:
+**A split initial migration** is fresh too, on the tables it provably meets new and empty. When
+the models of a new app point at each other across apps, ``makemigrations`` writes the app's
+first migrations as a chain: ``0001_initial`` creates the tables, ``0002`` (run after another
+app's initial) adds the foreign keys and constraints to them. Such a migration is judged by
+:func:`fresh_install_tables`, only when everything of its own app that ran before it is the
+app's initial chain (each in-app dependency is the initial migration, ``initial = True`` or
+Django's reading of it: no dependency in its own app, or is itself judged so). Then:
 
-1. every migration of its own app it depends on is the app's initial migration (``initial =
-   True``, or Django's reading of it: no dependency in its own app) or is itself part of the
-   fresh install: nothing else of the app ran before it; and
-2. it says it was written in the same ``makemigrations`` run as the tables, in one of the two ways
-   Django leaves a trace of: it is marked ``initial = True`` (Django marks every migration it
-   writes for an app in the run that creates the app), or it is atomic and adds a ``NOT NULL``
-   column without any default to one of those tables, which ``makemigrations`` writes only for
-   a model it creates in the same run (for an existing model it asks for a default) and which
-   fails on a table holding a row: wherever the migration is applied, that table is empty.
+- marked ``initial = True`` (Django marks every migration it writes for an app in the run that
+  creates the app, and ``migrate --fake-initial`` relies on it): the migration belongs to the
+  app's first install, and its findings on the app's own tables (managed models, auto-created
+  many-to-many tables) are fresh;
+- otherwise, atomic and adding a ``NOT NULL`` column with no default of any kind to a table:
+  that statement fails on a table holding a row, and the whole transaction with it, so wherever
+  the migration is applied that table is empty. Findings on *those* tables are fresh; the
+  app's other tables may hold rows and stay reported, and so does the ``SM302`` finding itself
+  (the column that fails on a row): it is the premise, and the error if it is wrong.
 
-Its findings on tables the fresh install created (the app's own managed models) are then fresh.
-What it does to other apps' tables (the referenced table of a new foreign key) stays reported,
-as for an initial migration: the app may be added to a project whose other tables are live.
-A later migration of the app (a real change, shipped after tables had rows) meets neither
-condition and is judged as usual.
+What a fresh-install migration does to other apps' tables (the referenced table of a new foreign
+key) stays reported, as for an initial migration: the app may be added to a project whose other
+tables are live. A later migration of the app, after any real change, is judged as usual.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from safemigrations.lint.model import Finding
@@ -84,15 +85,15 @@ def fresh_reason(rule: str, tables: Iterable[str], created: Iterable[str]) -> st
     return f"{', '.join(names)} {verb} created earlier in this migration (empty, no traffic)"
 
 
-def mark_fresh_install(findings: Iterable[Finding], why: str, tables: Iterable[str]) -> None:
+def mark_fresh_install(findings: Iterable[Finding], install: FreshInstall) -> None:
     """Set ``fresh`` on the findings of a fresh-install migration (:func:`fresh_install_tables`)
-    whose every table the fresh install created (or the migration itself, already judged)."""
-    made = {short(t) for t in tables}
+    whose every table it meets new and empty."""
+    made = {short(t) for t in install.tables}
     for finding in findings:
-        if finding.fresh or finding.rule in NEVER_FRESH or not finding.tables:
+        if finding.fresh or finding.rule in NEVER_FRESH | install.keep or not finding.tables:
             continue
         if all(short(t) in made for t in finding.tables):
-            finding.fresh = why
+            finding.fresh = install.why
 
 
 def split_fresh(findings: Sequence[Finding]) -> tuple[list[Finding], list[Finding]]:
@@ -101,23 +102,46 @@ def split_fresh(findings: Sequence[Finding]) -> tuple[list[Finding], list[Findin
     return reported, [f for f in findings if f.fresh]
 
 
-def fresh_install_tables(app: str, migration: Any, from_state: Any) -> tuple[str, set[str]] | None:
-    """``(why, tables)`` when ``migration`` is part of its app's fresh install (see the module
-    docstring): the tables the app's earlier migrations created, which it only ever meets new
-    and empty; None when it may run on tables in use."""
+@dataclass(frozen=True)
+class FreshInstall:
+    """A fresh-install migration's judgement: which tables it meets new and empty, why, and
+    which rules stay reported on them all the same."""
+
+    why: str
+    tables: frozenset[str]
+    keep: frozenset[str] = frozenset()
+
+
+#: Rules a migration fresh by its NOT NULL column alone keeps reporting: the premise itself.
+_PREMISE = frozenset({"SM302"})
+
+
+def fresh_install_tables(app: str, migration: Any, from_state: Any) -> FreshInstall | None:
+    """What of ``migration``'s work is on tables of its app's fresh install (see the module
+    docstring), or None when it may run on tables in use."""
     if from_state is None or not _in_app_parents(app, migration):
         return None
-    if not _part_of_fresh_install(app, migration, depth=0):
-        return None
-    tables = _app_tables(app, from_state)
-    if not tables:
+    if not _follows_initial_chain(app, migration, depth=0):
         return None
     first = _first_migration(app, migration)
+    if getattr(migration, "initial", None) is True:
+        tables = _app_tables(app, from_state)
+        why = (
+            f"created by {app}'s initial migrations ({first} …): {migration.name} is marked "
+            "initial, part of the app's first install (new, empty tables)"
+        )
+        return FreshInstall(why, frozenset(tables)) if tables else None
+    if not getattr(migration, "atomic", True):
+        return None
+    required = _tables_given_required_columns(app, migration, from_state)
+    if not required:
+        return None
+    names = ", ".join(sorted(required))
     why = (
-        f"created by {app}'s initial migration {first}, of which {migration.name} is part "
-        "(same makemigrations run: new, empty tables)"
+        f"created by {app}'s initial migration {first}; {migration.name} adds a NOT NULL column "
+        f"without default to {names}, which fails unless the table is empty (new, no traffic)"
     )
-    return why, tables
+    return FreshInstall(why, frozenset(required), keep=_PREMISE)
 
 
 #: Longest in-app chain followed back to the initial migration.
@@ -136,21 +160,38 @@ def _is_initial(app: str, migration: Any) -> bool:
     return bool(flag) and not _in_app_parents(app, migration)
 
 
-def _part_of_fresh_install(app: str, migration: Any, depth: int) -> bool:
-    """True when ``migration`` (not itself initial) follows only its app's initial chain and
-    carries a trace of the same ``makemigrations`` run (module docstring, conditions 1-2)."""
+def _follows_initial_chain(app: str, migration: Any, depth: int) -> bool:
+    """True when every in-app dependency of ``migration`` is its app's initial migration, or
+    itself follows only the initial chain and is marked ``initial = True`` or adds a required
+    column (the traces of the same ``makemigrations`` run)."""
     if depth > _MAX_CHAIN:
         return False
     parents = [_load(app, name) for name in _in_app_parents(app, migration)]
-    if not parents or any(p is None for p in parents):
+    if not parents:
         return False
-    if not all(_is_initial(app, p) or _part_of_fresh_install(app, p, depth + 1) for p in parents):
-        return False
-    if getattr(migration, "initial", None) is True:
-        return True
-    return bool(getattr(migration, "atomic", True)) and any(
-        _adds_required_column(op) for op in getattr(migration, "operations", ())
-    )
+    for parent in parents:
+        if parent is None:
+            return False
+        if _is_initial(app, parent):
+            continue
+        traced = getattr(parent, "initial", None) is True or any(
+            _adds_required_column(op) for op in getattr(parent, "operations", ())
+        )
+        if not (traced and _follows_initial_chain(app, parent, depth + 1)):
+            return False
+    return True
+
+
+def _tables_given_required_columns(app: str, migration: Any, state: Any) -> set[str]:
+    """The tables of ``app`` to which ``migration`` adds a NOT NULL column without default."""
+    tables: set[str] = set()
+    for op in getattr(migration, "operations", ()):
+        if not _adds_required_column(op):
+            continue
+        model = getattr(state, "models", {}).get((app, op.model_name_lower))
+        if model is not None:
+            tables.add(model.options.get("db_table") or f"{app}_{model.name_lower}")
+    return tables
 
 
 def _adds_required_column(operation: Any) -> bool:

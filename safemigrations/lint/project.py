@@ -191,7 +191,7 @@ def _lint_collected(
     findings = drop_handled_by_operation(drop_superseded(lint_migration(ctx)), ctx.operations)
     install = fresh_install_tables(collected.app, collected.migration, collected.from_state)
     if install is not None:
-        mark_fresh_install(findings, *install)
+        mark_fresh_install(findings, install)
     findings = suppress.apply(
         findings, collected.migration, app=collected.app, name=collected.name, config=config
     )
