@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies: list[tuple[str, str]] = []
+    initial = True
     operations = [
         migrations.CreateModel(
             name="Shelf",
