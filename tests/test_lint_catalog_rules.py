@@ -16,6 +16,7 @@ from safemigrations.db.catalog import locks_held
 from safemigrations.db.scratch import scratch_database
 from safemigrations.db.server import Server
 from safemigrations.lint.collect import collect
+from safemigrations.lint.config import LintConfig
 from safemigrations.lint.engine import lint_sql_text
 from safemigrations.lint.locks import LockMode
 from safemigrations.lint.model import Finding, Statement
@@ -124,16 +125,22 @@ def test_type_change_with_check_in_plain_sql(version: int) -> None:
 
 
 def test_statement_timeout_rule_follows_set_and_reset() -> None:
+    # The blocking steps are accepted (their own rules disabled): SM965 is the finding left.
+    accepted = LintConfig(disabled=frozenset({"SM204", "SM501", "SM101"}))
+
+    def sm965(sql: str) -> list[Finding]:
+        return [f for f in lint_sql_text(sql, pg_version=16, config=accepted) if f.rule == "SM965"]
+
     slow = 'ALTER TABLE "b" ADD CONSTRAINT "c" CHECK ("x" > 0);'
-    assert [f for f in lint_sql_text(slow, pg_version=16) if f.rule == "SM965"]
+    assert sm965(slow)
     timed = "SET statement_timeout = '1min';\n" + slow
-    assert not [f for f in lint_sql_text(timed, pg_version=16) if f.rule == "SM965"]
+    assert not sm965(timed)
     reset = "SET statement_timeout = '1min';\nRESET statement_timeout;\n" + slow
-    assert [f for f in lint_sql_text(reset, pg_version=16) if f.rule == "SM965"]
+    assert sm965(reset)
     local = "BEGIN;\nSET LOCAL statement_timeout = '1min';\nCOMMIT;\n" + slow
-    assert [f for f in lint_sql_text(local, pg_version=16) if f.rule == "SM965"]
+    assert sm965(local)
     concurrent = 'CREATE INDEX CONCURRENTLY "i" ON "b" ("x");'  # SHARE UPDATE EXCLUSIVE only
-    assert not [f for f in lint_sql_text(concurrent, pg_version=16) if f.rule == "SM965"]
+    assert not sm965(concurrent)
     # SetNotNull's steps: VALIDATE takes SHARE UPDATE EXCLUSIVE, and SET NOT NULL skips its
     # scan once a validated CHECK (x IS NOT NULL) exists.
     set_not_null = (
@@ -141,9 +148,26 @@ def test_statement_timeout_rule_follows_set_and_reset() -> None:
         'ALTER TABLE "b" VALIDATE CONSTRAINT "b_x_nn";\n'
         'ALTER TABLE "b" ALTER COLUMN "x" SET NOT NULL;'
     )
-    assert not [f for f in lint_sql_text(set_not_null, pg_version=16) if f.rule == "SM965"]
+    assert not sm965(set_not_null)
     unchecked = 'ALTER TABLE "b" ALTER COLUMN "x" SET NOT NULL;'
-    assert [f for f in lint_sql_text(unchecked, pg_version=16) if f.rule == "SM965"]
+    assert sm965(unchecked)
+
+
+def test_statement_timeout_finding_is_folded_into_the_finding_on_the_same_statement() -> None:
+    # The CHECK's own finding (SM204) names the lock, the table and the NOT VALID form: SM965
+    # on the same statement repeated it. One SM965 per file, on a statement nothing else covers.
+    sql = (
+        'ALTER TABLE "b" ADD CONSTRAINT "c" CHECK ("x" > 0);\n'
+        'CREATE INDEX "i" ON "b" ("x");\n'
+        'ALTER TABLE "b" ALTER COLUMN "x" SET NOT NULL;\n'
+    )
+    rules = [(f.rule, f.line) for f in lint_sql_text(sql, pg_version=16)]
+    assert {("SM204", 1), ("SM101", 2), ("SM501", 3)} <= set(rules)
+    assert not [r for r in rules if r[0] == "SM965"]
+    # With the index build accepted, its statement is the one SM965 is about, once.
+    accepted = LintConfig(disabled=frozenset({"SM101"}))
+    sm965 = [f for f in lint_sql_text(sql, pg_version=16, config=accepted) if f.rule == "SM965"]
+    assert [(f.line, f.tables) for f in sm965] == [(2, ["b"])]
 
 
 def test_text_report_shows_each_tables_own_lock() -> None:

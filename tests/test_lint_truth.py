@@ -115,7 +115,7 @@ def lint_command(*args: str) -> tuple[str, str]:
 @pytest.mark.usefixtures("truth")
 def test_fresh_findings_are_counted_and_shown_on_request() -> None:
     text, _ = lint_command()
-    assert "2 findings on tables created in the same migration" in text
+    assert "2 findings on tables created in the same migration or fresh install" in text
     assert "left out as fresh; --include-fresh shows them." in text
     assert "lintdj.0001_initial" not in text
 
@@ -126,11 +126,14 @@ def test_fresh_findings_are_counted_and_shown_on_request() -> None:
     text, _ = lint_command("--include-fresh")
     assert "lintdj.0001_initial" in text
     assert "fresh: lintdj_book is created earlier in this migration" in text
-    assert "(2 of them on tables created in the same migration, shown as info)" in text
+    assert (
+        "(2 of them on tables created in the same migration or fresh install, shown as info)"
+        in text
+    )
 
     out, err = lint_command("--format", "json")
     assert not [d for d in json.loads(out) if d.get("fresh")]
-    assert "2 findings on tables created in the same migration" in err
+    assert "2 findings on tables created in the same migration or fresh install" in err
 
     out, _ = lint_command("--format", "json", "--include-fresh")
     shown = [d for d in json.loads(out) if d.get("fresh")]

@@ -26,6 +26,7 @@ from safemigrations.lint.rulepass import (
     short_message,
 )
 from safemigrations.lint.rules.base import MigrationContext, all_rules
+from safemigrations.lint.rules.missing_statement_timeout import fold_into_primary
 from safemigrations.lint.sqlfiles import (
     META_RULE,
     REPLAY_RULE,
@@ -57,7 +58,9 @@ def lint_statements(
     config: LintConfig | None = None,
 ) -> list[Finding]:
     """Lint statements in the order they run; each carries its own transaction flags."""
-    return lint_items([(s, s.node) for s in statements], pg_version, schema, config)
+    return fold_into_primary(
+        lint_items([(s, s.node) for s in statements], pg_version, schema, config)
+    )
 
 
 def lint_migration(ctx: MigrationContext, only: Sequence[str] = ()) -> list[Finding]:

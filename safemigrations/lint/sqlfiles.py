@@ -111,6 +111,7 @@ def lint_sql_files(
         if config.is_enabled(META_RULE, "psql-meta-command"):
             findings.extend(_meta_finding(note, source.name, config) for note in notes)
     findings.extend(run.finish())
+    findings = fold_into_primary(findings)
     order = {source.name: i for i, source in enumerate(sources)}
     return sorted(findings, key=lambda f: (order.get(f.file, -1), f.line, f.column, f.rule))
 

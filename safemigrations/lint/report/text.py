@@ -155,10 +155,13 @@ def fresh_note(fresh: int, *, shown: bool = False) -> str:
         return ""
     them = "finding" if fresh == 1 else "findings"
     if shown:
-        return f" ({fresh} of them on tables created in the same migration, shown as info)"
+        return (
+            f" ({fresh} of them on tables created in the same migration or fresh install, "
+            "shown as info)"
+        )
     return (
-        f" {fresh} {them} on tables created in the same migration (empty, no traffic) left "
-        "out as fresh; --include-fresh shows them."
+        f" {fresh} {them} on tables created in the same migration or fresh install (empty, no "
+        "traffic) left out as fresh; --include-fresh shows them."
     )
 
 

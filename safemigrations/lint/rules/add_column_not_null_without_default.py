@@ -62,4 +62,8 @@ class AddColumnNotNullWithoutDefault(Rule):
             not_null = CT.CONSTR_NOTNULL in types or CT.CONSTR_PRIMARY in types
             filled = types & {CT.CONSTR_DEFAULT, CT.CONSTR_IDENTITY, CT.CONSTR_GENERATED}
             if not_null and not filled:
-                yield Hit(params={"column": action.column, "table": action.table})
+                # The failure is on this table alone (a foreign key's referenced table is
+                # SM202's concern): a new, empty table makes the finding fresh.
+                yield Hit(
+                    params={"column": action.column, "table": action.table}, tables=[action.table]
+                )

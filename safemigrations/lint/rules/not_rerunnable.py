@@ -44,10 +44,7 @@ class NotRerunnable(Rule):
     # Re-runnability is advice, not a hazard to traffic: a note that never fails a run by default.
     severity = Severity.INFO
     title = "Statement that fails when an interrupted migration is run again"
-    message = (
-        "{what}: it commits before the statements after it, so if one of them fails, "
-        "running the migration again {outcome} here"
-    )
+    message = "{what}: committed on its own, so after a later failure a re-run {outcome} here"
     why = (
         "Outside a transaction block (a non-atomic migration, a SQL file without `BEGIN`) each "
         "statement commits on its own. When a later statement fails (lock or statement timeout, "

@@ -18,10 +18,7 @@ class StatementsAfterStrongLock(Rule):
     name = "statements-after-strong-lock"
     severity = Severity.WARNING
     title = "Slow statement while the transaction holds a strong lock"
-    message = (
-        "this {statement} {doing} while the transaction still holds {mode} on {held} (taken at "
-        "{place}): {blocked} until COMMIT"
-    )
+    message = "{statement}{doing} while holding {mode} on {held} (taken at {place}) until COMMIT"
     why = (
         "PostgreSQL releases table locks only at the end of the transaction. In an atomic "
         "migration, the ACCESS EXCLUSIVE lock of a quick `ALTER TABLE` is kept while the next "
@@ -74,19 +71,14 @@ class StatementsAfterStrongLock(Rule):
             if not others:
                 return
             doing = f"locks {', '.join(sorted(others))} too"
-        blocked = "reads and writes wait"
         yield Hit(
             params={
                 "doing": doing,
                 "mode": held.mode,
                 "held": held.table,
                 "place": statement_place(held.statement),
-                "statement": (
-                    "statement (deferred SQL, run at the end of the migration)"
-                    if stmt.statement.deferred
-                    else "statement"
-                ),
-                "blocked": blocked,
+                # Django's deferred SQL runs when the migration's schema editor exits.
+                "statement": "at the migration's end: " if stmt.statement.deferred else "",
             },
             lock=held.mode,
             tables=sorted({held.table, *stmt.locks}),
