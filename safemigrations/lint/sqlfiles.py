@@ -19,6 +19,7 @@ from safemigrations.lint.facts import StatementFacts
 from safemigrations.lint.model import ChainedSchema, Finding, SchemaInfo, Severity, Statement
 from safemigrations.lint.parsetree import CLOSES_TRANSACTION, OPENS_TRANSACTION, parse_one
 from safemigrations.lint.rulepass import PARSE_FAILED, RulePass
+from safemigrations.lint.rules.missing_statement_timeout import fold_into_primary
 from safemigrations.lint.split import split_sql
 
 if TYPE_CHECKING:
