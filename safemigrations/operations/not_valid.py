@@ -55,7 +55,7 @@ class AddConstraintNotValid(ModelScopedOperation):
         lock_timeout: float | None = None,
         lock_retries: int | None = None,
     ) -> None:
-        super().__init__(lock_timeout=lock_timeout, lock_retries=lock_retries)
+        super().__init__(model_name, lock_timeout=lock_timeout, lock_retries=lock_retries)
         if (constraint is None) == (field is None):
             raise TypeError(
                 "AddConstraintNotValid needs either a CheckConstraint (constraint=...) or the "
@@ -68,18 +68,13 @@ class AddConstraintNotValid(ModelScopedOperation):
                 "For a foreign key pass field='<field name>'; a unique constraint needs an index "
                 "built concurrently (AddUniqueConstraintConcurrently)."
             )
-        self.model_name = model_name
         self.constraint = constraint
         self.field = field
 
-    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
-        kwargs: dict[str, Any] = {"model_name": self.model_name}
+    def deconstruct_kwargs(self) -> dict[str, Any]:
         if self.constraint is not None:
-            kwargs["constraint"] = self.constraint
-        else:
-            kwargs["field"] = self.field
-        kwargs.update(self.lock_kwargs())
-        return self.__class__.__name__, [], kwargs
+            return {"constraint": self.constraint}
+        return {"field": self.field}
 
     def describe(self) -> str:
         what = (
@@ -243,14 +238,11 @@ class ValidateConstraint(ModelScopedOperation):
         lock_timeout: float | None = None,
         lock_retries: int | None = None,
     ) -> None:
-        super().__init__(lock_timeout=lock_timeout, lock_retries=lock_retries)
-        self.model_name = model_name
+        super().__init__(model_name, lock_timeout=lock_timeout, lock_retries=lock_retries)
         self.name = name
 
-    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
-        kwargs: dict[str, Any] = {"model_name": self.model_name, "name": self.name}
-        kwargs.update(self.lock_kwargs())
-        return self.__class__.__name__, [], kwargs
+    def deconstruct_kwargs(self) -> dict[str, Any]:
+        return {"name": self.name}
 
     def describe(self) -> str:
         return f"Validate constraint {self.name} on model {self.model_name}"
