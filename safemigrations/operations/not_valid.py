@@ -40,6 +40,10 @@ class AddConstraintNotValid(ModelScopedOperation):
     for the foreign key ``customer`` (with its ``ON DELETE`` action) and sets
     ``db_constraint=True`` in the migration state. New rows are checked at once; run
     :class:`ValidateConstraint` later to check the existing ones without blocking writes.
+
+    It accepts every call of ``django.contrib.postgres.operations.AddConstraintNotValid``
+    (``(model_name, constraint)``, positionally or by keyword) and leaves the same constraint and
+    model state, so swapping the import is all it takes to move to this one.
     """
 
     category = OperationCategory.ADDITION
@@ -224,6 +228,10 @@ class ValidateConstraint(ModelScopedOperation):
     ``statement_timeout`` lifted. A validated constraint is left alone, so a re-run is a no-op.
     In an atomic migration it refuses to run after an earlier operation of the same
     transaction took a write-blocking lock on the table (the scan would then block writes).
+
+    It accepts every call of ``django.contrib.postgres.operations.ValidateConstraint``
+    (``(model_name, name)``, positionally or by keyword) and leaves the same validated
+    constraint, so swapping the import is all it takes to move to this one.
     """
 
     category = OperationCategory.ALTERATION
