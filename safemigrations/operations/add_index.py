@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.migrations.operations import AddIndex, AlterField, RemoveIndex
+from django.db.migrations.operations import AddIndex, RemoveIndex
 from django.db.migrations.operations.base import Operation, OperationCategory
 from django.db.migrations.state import ProjectState
 
@@ -18,13 +18,12 @@ from safemigrations.exceptions import OperationTargetError
 
 from .concurrent_index import (
     ConcurrentIndexOperation,
-    FieldIndexes,
+    FieldMode,
     IndexMode,
     IndexTarget,
     MetaIndex,
 )
 from .drop_index import DropIndexConcurrently
-from .equivalent import field_with
 
 
 @dataclass(frozen=True)
@@ -50,20 +49,10 @@ class _MetaIndexMode(IndexMode):
 
 
 @dataclass(frozen=True)
-class _FieldIndexMode(IndexMode):
+class _FieldIndexMode(FieldMode):
     """``field=``: the index ``db_index=True`` gives a field (and its ``_like`` twin)."""
 
-    field: str
-
-    @property
-    def target(self) -> IndexTarget:
-        return FieldIndexes(self.field)
-
-    def state_operations(
-        self, operation: ConcurrentIndexOperation, app_label: str, state: ProjectState
-    ) -> list[Operation]:
-        field: Any = operation.state_field(app_label, state, self.field)
-        where = f"AddIndexConcurrently: {operation.model_name}.{self.field}"
+    def changes(self, where: str, field: Any) -> dict[str, Any]:
         if field.unique or field.primary_key:
             raise OperationTargetError(
                 f"{where} is unique; its unique constraint is already an index."
@@ -73,13 +62,10 @@ class _FieldIndexMode(IndexMode):
                 f"{where} already has db_index=True at this point of the migrations, so Django "
                 "has built its index."
             )
-        return [AlterField(operation.model_name, self.field, field_with(field, db_index=True))]
+        return {"db_index": True}
 
     def describe(self, model_name: str) -> str:
         return f"Create the index of {model_name}.{self.field} concurrently"
-
-    def kwargs(self) -> dict[str, Any]:
-        return {"field": self.field}
 
 
 class AddIndexConcurrently(ConcurrentIndexOperation):

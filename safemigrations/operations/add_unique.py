@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.migrations.operations import AddConstraint, AlterField, RemoveConstraint
+from django.db.migrations.operations import AddConstraint, RemoveConstraint
 from django.db.migrations.operations.base import Operation, OperationCategory
 from django.db.migrations.state import ProjectState
 
@@ -18,12 +18,11 @@ from safemigrations.exceptions import OperationTargetError
 
 from .concurrent_index import (
     ConcurrentIndexOperation,
-    FieldIndexes,
+    FieldMode,
     IndexMode,
     IndexTarget,
     MetaUniqueConstraint,
 )
-from .equivalent import field_with
 
 
 @dataclass(frozen=True)
@@ -49,31 +48,18 @@ class _ConstraintMode(IndexMode):
 
 
 @dataclass(frozen=True)
-class _FieldMode(IndexMode):
+class _FieldMode(FieldMode):
     """``field=``: ``unique=True`` on an existing field, with the indexes Django gives it then."""
 
-    field: str
-
-    @property
-    def target(self) -> IndexTarget:
-        return FieldIndexes(self.field)
-
-    def state_operations(
-        self, operation: ConcurrentIndexOperation, app_label: str, state: ProjectState
-    ) -> list[Operation]:
-        field: Any = operation.state_field(app_label, state, self.field)
+    def changes(self, where: str, field: Any) -> dict[str, Any]:
         if field.unique or field.primary_key:
             raise OperationTargetError(
-                f"AddUniqueConstraintConcurrently: {operation.model_name}.{self.field} is "
-                "already unique at this point of the migrations."
+                f"{where} is already unique at this point of the migrations."
             )
-        return [AlterField(operation.model_name, self.field, field_with(field, unique=True))]
+        return {"unique": True}
 
     def describe(self, model_name: str) -> str:
         return f"Make {model_name}.{self.field} unique concurrently"
-
-    def kwargs(self) -> dict[str, Any]:
-        return {"field": self.field}
 
     def references_field(
         self, operation: ConcurrentIndexOperation, model_name: str, name: str, app_label: str

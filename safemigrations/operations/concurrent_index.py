@@ -24,10 +24,11 @@ from typing import Any, ClassVar, Protocol
 
 from django.db import models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.operations import AlterField
 from django.db.migrations.operations.base import Operation
 from django.db.migrations.state import ProjectState
 
-from .equivalent import DjangoEquivalentOperation
+from .equivalent import DjangoEquivalentOperation, field_with
 from .index_plans import IndexPlan, field_index_plans, named_index_plan, unique_plan
 from .index_steps import ConcurrentIndexSteps
 
@@ -58,14 +59,19 @@ class IndexTarget(Protocol):
 
 
 @dataclass(frozen=True)
-class MetaIndex:
-    """An index of ``Meta.indexes``, by name."""
+class _ByName:
+    """A target of ``Meta`` found by its name, which is also its label."""
 
     name: str
 
     @property
     def label(self) -> str:
         return self.name
+
+
+@dataclass(frozen=True)
+class MetaIndex(_ByName):
+    """An index of ``Meta.indexes``, by name."""
 
     def plans(
         self, schema_editor: BaseDatabaseSchemaEditor, model: type[models.Model]
@@ -78,14 +84,8 @@ class MetaIndex:
 
 
 @dataclass(frozen=True)
-class MetaUniqueConstraint:
+class MetaUniqueConstraint(_ByName):
     """A ``UniqueConstraint`` of ``Meta.constraints``, by name."""
-
-    name: str
-
-    @property
-    def label(self) -> str:
-        return self.name
 
     def plans(
         self, schema_editor: BaseDatabaseSchemaEditor, model: type[models.Model]
@@ -168,6 +168,36 @@ class IndexMode(ABC):
     ) -> bool:
         """Whether the operation involves field ``name``: by default, any field of its model."""
         return operation.references_model(model_name, app_label)
+
+
+@dataclass(frozen=True)
+class FieldMode(IndexMode):
+    """Base of the ``field=`` modes: the indexes Django gives a field, changed by ``AlterField``."""
+
+    field: str
+
+    @property
+    def target(self) -> IndexTarget:
+        return FieldIndexes(self.field)
+
+    def state_operations(
+        self, operation: ConcurrentIndexOperation, app_label: str, state: ProjectState
+    ) -> list[Operation]:
+        field: Any = operation.state_field(app_label, state, self.field)
+        where = f"{type(operation).__name__}: {operation.model_name}.{self.field}"
+        changed = field_with(field, **self.changes(where, field))
+        return [AlterField(operation.model_name, self.field, changed)]
+
+    @abstractmethod
+    def changes(self, where: str, field: Any) -> dict[str, Any]:
+        """The field arguments the operation changes, given the field's state before it.
+
+        Raises :class:`~safemigrations.exceptions.OperationTargetError`, its message starting
+        with ``where``, when the field has no index to change that way.
+        """
+
+    def kwargs(self) -> dict[str, Any]:
+        return {"field": self.field}
 
 
 class ConcurrentIndexOperation(ConcurrentIndexSteps, DjangoEquivalentOperation):

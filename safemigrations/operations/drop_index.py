@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.migrations.operations import AlterField, AlterUniqueTogether, RemoveIndex
+from django.db.migrations.operations import AlterUniqueTogether, RemoveIndex
 from django.db.migrations.operations.base import Operation, OperationCategory
 from django.db.migrations.state import ProjectState
 
@@ -21,13 +21,12 @@ from safemigrations.exceptions import OperationTargetError
 
 from .concurrent_index import (
     ConcurrentIndexOperation,
-    FieldIndexes,
+    FieldMode,
     IndexMode,
     IndexTarget,
     MetaIndex,
     UniqueTogether,
 )
-from .equivalent import field_with
 
 
 @dataclass(frozen=True)
@@ -62,20 +61,10 @@ class _MetaIndexMode(IndexMode):
 
 
 @dataclass(frozen=True)
-class _FieldIndexMode(IndexMode):
+class _FieldIndexMode(FieldMode):
     """``field=``: every index Django creates for the field (``db_index``, ``_like``, unique)."""
 
-    field: str
-
-    @property
-    def target(self) -> IndexTarget:
-        return FieldIndexes(self.field)
-
-    def state_operations(
-        self, operation: ConcurrentIndexOperation, app_label: str, state: ProjectState
-    ) -> list[Operation]:
-        field: Any = operation.state_field(app_label, state, self.field)
-        where = f"DropIndexConcurrently: {operation.model_name}.{self.field}"
+    def changes(self, where: str, field: Any) -> dict[str, Any]:
         if isinstance(field, models.OneToOneField) or field.primary_key:
             raise OperationTargetError(
                 f"{where} is a "
@@ -90,13 +79,10 @@ class _FieldIndexMode(IndexMode):
         changes = {"db_index": False} if field.db_index else {}
         if field.unique:
             changes["unique"] = False
-        return [AlterField(operation.model_name, self.field, field_with(field, **changes))]
+        return changes
 
     def describe(self, model_name: str) -> str:
         return f"Drop the index of {model_name}.{self.field}"
-
-    def kwargs(self) -> dict[str, Any]:
-        return {"field": self.field}
 
 
 @dataclass(frozen=True)

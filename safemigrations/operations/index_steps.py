@@ -33,13 +33,7 @@ class ConcurrentIndexSteps(SafeOperation):
         """Build ``plan`` concurrently (then attach its constraint); resume where it stopped."""
         if self.collecting_sql(schema_editor):
             self._run_build(schema_editor, plan)
-            if plan.constraint_sql:
-                self.run_step(
-                    schema_editor,
-                    plan.constraint_sql,
-                    tables=[plan.table],
-                    description=f"attach unique constraint {plan.name}",
-                )
+            self._attach_constraint(schema_editor, plan)
             return
         with schema_editor.connection.cursor() as cursor:
             if plan.is_constraint and plan.name in catalog.constraints(cursor, plan.table):
@@ -64,13 +58,7 @@ class ConcurrentIndexSteps(SafeOperation):
                     raise
                 self._clean_failed_build(schema_editor, plan)
                 raise self._build_error(plan, exc) from exc
-        if plan.constraint_sql:
-            self.run_step(
-                schema_editor,
-                plan.constraint_sql,
-                tables=[plan.table],
-                description=f"attach unique constraint {plan.name}",
-            )
+        self._attach_constraint(schema_editor, plan)
 
     def drop_index(
         self,
@@ -110,6 +98,16 @@ class ConcurrentIndexSteps(SafeOperation):
             # A deadlock leaves an INVALID index of the name behind: drop it before retrying.
             before_retry=lambda: self._clean_failed_build(schema_editor, plan),
         )
+
+    def _attach_constraint(self, schema_editor: BaseDatabaseSchemaEditor, plan: IndexPlan) -> None:
+        """``ADD CONSTRAINT ... UNIQUE USING INDEX``, for a plan whose index backs a constraint."""
+        if plan.constraint_sql:
+            self.run_step(
+                schema_editor,
+                plan.constraint_sql,
+                tables=[plan.table],
+                description=f"attach unique constraint {plan.name}",
+            )
 
     def _drop_index_concurrently(
         self, schema_editor: BaseDatabaseSchemaEditor, table: str, name: str
