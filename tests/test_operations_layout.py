@@ -10,7 +10,14 @@ from django.db.migrations.writer import OperationWriter
 from django.test.utils import isolate_apps
 
 from safemigrations.db import catalog
-from safemigrations.operations import constraints, db_cascade, not_valid
+from safemigrations.operations import (
+    AddIndexConcurrently,
+    AddUniqueConstraintConcurrently,
+    DropIndexConcurrently,
+    constraints,
+    db_cascade,
+    not_valid,
+)
 from safemigrations.operations import sql as ddl
 from safemigrations.operations.indexing import (
     concurrently,
@@ -31,6 +38,61 @@ def test_written_migrations_keep_naming_the_old_module() -> None:
     text, imports = OperationWriter(not_valid.ValidateConstraint("order", "check")).serialize()
     assert "safemigrations.operations.constraints.ValidateConstraint(" in text
     assert imports == {"import safemigrations.operations.constraints"}
+
+
+def test_index_modules_keep_serving_what_they_served() -> None:
+    """``indexes`` and ``indexing`` gather what now lives in one module per job."""
+    from safemigrations import exceptions
+    from safemigrations.operations import (
+        add_index,
+        add_unique,
+        concurrent_index,
+        drop_index,
+        index_lookup,
+        index_plans,
+        index_steps,
+        indexes,
+        indexing,
+    )
+
+    assert indexes.AddIndexConcurrently is add_index.AddIndexConcurrently
+    assert indexes.DropIndexConcurrently is drop_index.DropIndexConcurrently
+    assert indexes.AddUniqueConstraintConcurrently is add_unique.AddUniqueConstraintConcurrently
+    assert indexes.meta_names is concurrent_index.meta_names
+    assert indexing.IndexPlan is index_plans.IndexPlan
+    assert indexing.concurrently is index_plans.concurrently
+    assert indexing.field_index_plans is index_plans.field_index_plans
+    assert indexing.find_index is index_lookup.find_index
+    assert indexing.FoundIndex is index_lookup.FoundIndex
+    assert indexing.ConcurrentIndexSteps is index_steps.ConcurrentIndexSteps
+    assert indexing.AmbiguousIndexError is exceptions.AmbiguousIndexError
+    assert indexing.DuplicateValuesError is exceptions.DuplicateValuesError
+    assert indexing.IndexBuildFailed is exceptions.IndexBuildFailed
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        AddIndexConcurrently("member", models.Index(fields=["email"], name="m_email")),
+        AddIndexConcurrently("member", field="email", lock_timeout=2.0),
+        DropIndexConcurrently("member", "m_email"),
+        DropIndexConcurrently("member", fields=["team", "code"], lock_retries=3),
+        AddUniqueConstraintConcurrently("member", field="code"),
+    ],
+    ids=lambda op: op.describe(),
+)
+def test_written_index_migrations_name_the_indexes_module_and_load(operation: Any) -> None:
+    """A migration file names ``safemigrations.operations.indexes.<Operation>``, before the
+    split and after it; what it says builds the operation it was written from."""
+    text, imports = OperationWriter(operation, indentation=0).serialize()
+    name = type(operation).__name__
+    assert text.startswith(f"safemigrations.operations.indexes.{name}(")
+    assert "import safemigrations.operations.indexes" in imports
+    namespace: dict[str, Any] = {}
+    exec("\n".join(sorted(imports)), namespace)
+    rebuilt = eval(text.rstrip(","), namespace)
+    assert type(rebuilt) is type(operation)
+    assert rebuilt.deconstruct() == operation.deconstruct()
 
 
 @pytest.fixture

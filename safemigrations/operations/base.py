@@ -196,5 +196,42 @@ class SafeOperation(Operation):
             collected.append("RESET statement_timeout;")
 
 
+class ModelOperation(SafeOperation):
+    """A safe operation on one model: what every constructor and ``deconstruct()`` repeated.
+
+    The constructor takes ``model_name`` first (kept as written, compared lower-cased) and the
+    lock options by keyword; ``deconstruct()`` writes ``model_name``, then what
+    :meth:`deconstruct_kwargs` gives, then the lock options that were set — every argument by
+    keyword, so a migration file reads the same whichever way the operation was built.
+    """
+
+    def __init__(
+        self,
+        model_name: str,
+        *,
+        lock_timeout: float | None = None,
+        lock_retries: int | None = None,
+    ) -> None:
+        super().__init__(lock_timeout=lock_timeout, lock_retries=lock_retries)
+        self.model_name = model_name
+
+    @property
+    def model_name_lower(self) -> str:
+        return self.model_name.lower()
+
+    def references_model(self, name: str, app_label: str) -> bool:
+        return name.lower() == self.model_name_lower
+
+    def deconstruct_kwargs(self) -> dict[str, Any]:
+        """The constructor arguments besides ``model_name`` and the lock options, by keyword."""
+        return {}
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        kwargs: dict[str, Any] = {"model_name": self.model_name}
+        kwargs.update(self.deconstruct_kwargs())
+        kwargs.update(self.lock_kwargs())
+        return self.__class__.__name__, [], kwargs
+
+
 def _atomic(alias: str) -> Any:
     return transaction.atomic(using=alias)

@@ -54,8 +54,7 @@ class SetNotNull(DjangoEquivalentOperation):
         lock_timeout: float | None = None,
         lock_retries: int | None = None,
     ) -> None:
-        super().__init__(lock_timeout=lock_timeout, lock_retries=lock_retries)
-        self.model_name = model_name
+        super().__init__(model_name, lock_timeout=lock_timeout, lock_retries=lock_retries)
         self.name = name
 
     def state_operations(self, app_label: str, state: ProjectState) -> list[Operation]:
@@ -163,10 +162,8 @@ class SetNotNull(DjangoEquivalentOperation):
     def references_field(self, model_name: str, name: str, app_label: str) -> bool:
         return model_name.lower() == self.model_name_lower and name == self.name
 
-    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
-        kwargs: dict[str, Any] = {"model_name": self.model_name, "name": self.name}
-        kwargs.update(self.lock_kwargs())
-        return self.__class__.__name__, [], kwargs
+    def deconstruct_kwargs(self) -> dict[str, Any]:
+        return {"name": self.name}
 
 
 def _required_fk_message(model_name: str, name: str, problem: str) -> str:
@@ -225,8 +222,7 @@ class AddForeignKeyField(ConcurrentIndexSteps, DjangoEquivalentOperation):
             raise OperationTargetError(
                 _required_fk_message(model_name, name, "cannot have a default or db_default")
             )
-        super().__init__(lock_timeout=lock_timeout, lock_retries=lock_retries)
-        self.model_name = model_name
+        super().__init__(model_name, lock_timeout=lock_timeout, lock_retries=lock_retries)
         self.name = name
         self.field = field
 
@@ -339,11 +335,5 @@ class AddForeignKeyField(ConcurrentIndexSteps, DjangoEquivalentOperation):
             model_name, name, app_label
         )
 
-    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
-        kwargs: dict[str, Any] = {
-            "model_name": self.model_name,
-            "name": self.name,
-            "field": self.field,
-        }
-        kwargs.update(self.lock_kwargs())
-        return self.__class__.__name__, [], kwargs
+    def deconstruct_kwargs(self) -> dict[str, Any]:
+        return {"name": self.name, "field": self.field}

@@ -66,7 +66,7 @@ class AddDBCascadeConstraint(ModelScopedOperation):
         lock_timeout: float | None = None,
         lock_retries: int | None = None,
     ) -> None:
-        super().__init__(lock_timeout=lock_timeout, lock_retries=lock_retries)
+        super().__init__(model_name, lock_timeout=lock_timeout, lock_retries=lock_retries)
         if not callable(on_delete):
             raise TypeError(
                 f"AddDBCascadeConstraint.on_delete must be an on_delete value such as DB_CASCADE "
@@ -74,7 +74,6 @@ class AddDBCascadeConstraint(ModelScopedOperation):
             )
         if m2m_side not in (None, "from", "to"):
             raise ValueError(f"m2m_side must be 'from', 'to' or None, not {m2m_side!r}.")
-        self.model_name = model_name
         self.name = name
         self.on_delete = on_delete
         self.m2m_side = m2m_side
@@ -83,18 +82,13 @@ class AddDBCascadeConstraint(ModelScopedOperation):
 
     # -- Django's Operation API ---------------------------------------------------------------
 
-    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
-        kwargs: dict[str, Any] = {
-            "model_name": self.model_name,
-            "name": self.name,
-            "on_delete": self.on_delete,
-        }
+    def deconstruct_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"name": self.name, "on_delete": self.on_delete}
         if self.m2m_side is not None:
             kwargs["m2m_side"] = self.m2m_side
         if not self.validate:
             kwargs["validate"] = False
-        kwargs.update(self.lock_kwargs())
-        return self.__class__.__name__, [], kwargs
+        return kwargs
 
     def describe(self) -> str:
         side = f" (through table, {self.m2m_side} side)" if self.m2m_side else ""

@@ -17,23 +17,16 @@ from django.db import models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.operations.base import Operation
 from django.db.migrations.state import ModelState, ProjectState
-from django.utils.functional import cached_property
 
-from .base import SafeOperation
+from .base import ModelOperation
 from .resolve import state_field, state_model
 
 #: Databases the operations support: PostgreSQL (safe steps), SQLite (Django's own operations).
 SUPPORTED_VENDORS = ("postgresql", "sqlite")
 
 
-class DjangoEquivalentOperation(SafeOperation):
+class DjangoEquivalentOperation(ModelOperation):
     """Base: state from :meth:`state_operations`, database from :meth:`forwards` / :meth:`backwards`."""
-
-    model_name: str
-
-    @cached_property
-    def model_name_lower(self) -> str:
-        return self.model_name.lower()
 
     # -- what subclasses provide -----------------------------------------------------------
 
@@ -102,9 +95,6 @@ class DjangoEquivalentOperation(SafeOperation):
             return
         self.require_non_atomic(schema_editor)
         self.backwards(app_label, schema_editor, from_state, to_state)
-
-    def references_model(self, name: str, app_label: str) -> bool:
-        return name.lower() == self.model_name_lower
 
     def fresh_operations(
         self, app_label: str, state: ProjectState, *, validated: bool = False

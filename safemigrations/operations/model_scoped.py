@@ -8,7 +8,7 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.operations.base import Operation
 
 from safemigrations.deletion import db_action
-from safemigrations.operations.base import SafeOperation
+from safemigrations.operations.base import ModelOperation
 
 
 def on_delete_action(on_delete: Any) -> str:
@@ -16,17 +16,8 @@ def on_delete_action(on_delete: Any) -> str:
     return db_action(on_delete) or "NO ACTION"
 
 
-class ModelScopedOperation(SafeOperation):
-    """What the three operations share: the model they touch, and how they reduce."""
-
-    model_name: str
-
-    @property
-    def model_name_lower(self) -> str:
-        return self.model_name.lower()
-
-    def references_model(self, name: str, app_label: str) -> bool:
-        return name.lower() == self.model_name_lower
+class ModelScopedOperation(ModelOperation):
+    """What the three constraint operations share: how they reduce, and the backends they run on."""
 
     def reduce(self, operation: Operation, app_label: str) -> Any:
         """Operations on other models may be optimized across this one; others may not."""

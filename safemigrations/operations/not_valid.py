@@ -40,6 +40,10 @@ class AddConstraintNotValid(ModelScopedOperation):
     for the foreign key ``customer`` (with its ``ON DELETE`` action) and sets
     ``db_constraint=True`` in the migration state. New rows are checked at once; run
     :class:`ValidateConstraint` later to check the existing ones without blocking writes.
+
+    It accepts every call of ``django.contrib.postgres.operations.AddConstraintNotValid``
+    (``(model_name, constraint)``, positionally or by keyword) and leaves the same constraint and
+    model state, so swapping the import is all it takes to move to this one.
     """
 
     category = OperationCategory.ADDITION
@@ -55,7 +59,7 @@ class AddConstraintNotValid(ModelScopedOperation):
         lock_timeout: float | None = None,
         lock_retries: int | None = None,
     ) -> None:
-        super().__init__(lock_timeout=lock_timeout, lock_retries=lock_retries)
+        super().__init__(model_name, lock_timeout=lock_timeout, lock_retries=lock_retries)
         if (constraint is None) == (field is None):
             raise TypeError(
                 "AddConstraintNotValid needs either a CheckConstraint (constraint=...) or the "
@@ -68,18 +72,13 @@ class AddConstraintNotValid(ModelScopedOperation):
                 "For a foreign key pass field='<field name>'; a unique constraint needs an index "
                 "built concurrently (AddUniqueConstraintConcurrently)."
             )
-        self.model_name = model_name
         self.constraint = constraint
         self.field = field
 
-    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
-        kwargs: dict[str, Any] = {"model_name": self.model_name}
+    def deconstruct_kwargs(self) -> dict[str, Any]:
         if self.constraint is not None:
-            kwargs["constraint"] = self.constraint
-        else:
-            kwargs["field"] = self.field
-        kwargs.update(self.lock_kwargs())
-        return self.__class__.__name__, [], kwargs
+            return {"constraint": self.constraint}
+        return {"field": self.field}
 
     def describe(self) -> str:
         what = (
@@ -229,6 +228,10 @@ class ValidateConstraint(ModelScopedOperation):
     ``statement_timeout`` lifted. A validated constraint is left alone, so a re-run is a no-op.
     In an atomic migration it refuses to run after an earlier operation of the same
     transaction took a write-blocking lock on the table (the scan would then block writes).
+
+    It accepts every call of ``django.contrib.postgres.operations.ValidateConstraint``
+    (``(model_name, name)``, positionally or by keyword) and leaves the same validated
+    constraint, so swapping the import is all it takes to move to this one.
     """
 
     category = OperationCategory.ALTERATION
@@ -243,14 +246,11 @@ class ValidateConstraint(ModelScopedOperation):
         lock_timeout: float | None = None,
         lock_retries: int | None = None,
     ) -> None:
-        super().__init__(lock_timeout=lock_timeout, lock_retries=lock_retries)
-        self.model_name = model_name
+        super().__init__(model_name, lock_timeout=lock_timeout, lock_retries=lock_retries)
         self.name = name
 
-    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
-        kwargs: dict[str, Any] = {"model_name": self.model_name, "name": self.name}
-        kwargs.update(self.lock_kwargs())
-        return self.__class__.__name__, [], kwargs
+    def deconstruct_kwargs(self) -> dict[str, Any]:
+        return {"name": self.name}
 
     def describe(self) -> str:
         return f"Validate constraint {self.name} on model {self.model_name}"

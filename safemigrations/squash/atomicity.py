@@ -20,6 +20,9 @@ from collections.abc import Sequence
 from django.db.migrations.operations import RunPython, RunSQL, SeparateDatabaseAndState
 from django.db.migrations.operations.base import Operation
 
+from safemigrations.operations.namesakes import is_operation
+from safemigrations.operations.not_valid import ValidateConstraint
+
 from .model import Item, Key, Segment
 
 _NO_TRANSACTION_SQL = re.compile(
@@ -63,7 +66,7 @@ def validate_after_lock(items: Sequence[Item]) -> str | None:
     transaction that operation's lock would make the validation refuse to run."""
     for j, item in enumerate(items):
         operation = item.operation
-        if type(operation).__name__ != "ValidateConstraint":
+        if not is_operation(operation, ValidateConstraint):
             continue
         model = str(getattr(operation, "model_name", ""))
         for earlier in items[:j]:

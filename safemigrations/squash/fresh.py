@@ -30,7 +30,13 @@ from django.db.migrations.operations.base import Operation
 from django.db.migrations.state import ProjectState
 from django.db.models import CheckConstraint
 
-from safemigrations.operations import AddConstraintNotValid
+from safemigrations.operations import (
+    AddConstraintNotValid,
+    AddDBCascadeConstraint,
+    AddUniqueConstraintConcurrently,
+    ValidateConstraint,
+)
+from safemigrations.operations.namesakes import is_operation
 
 from .model import Item, Kept
 from .recognise import fold_state_split
@@ -154,7 +160,7 @@ def _crossable(app_label: str, before: Operation, operation: Operation) -> bool:
 
 def _checks_only(operation: Operation) -> bool:
     """A CHECK constraint added (NOT VALID or not) or validated: no index involved."""
-    if type(operation).__name__ == "ValidateConstraint":
+    if is_operation(operation, ValidateConstraint):
         return True
     constraint = getattr(operation, "constraint", None)
     return isinstance(operation, AddConstraint | AddConstraintNotValid) and isinstance(
@@ -165,9 +171,7 @@ def _checks_only(operation: Operation) -> bool:
 def _constraint_on_other_fields(operation: Operation, field: str) -> bool:
     """A constraint added (concurrently or not) on named fields that do not include ``field``."""
     constraint = getattr(operation, "constraint", None)
-    if not isinstance(operation, AddConstraint) and type(operation).__name__ != (
-        "AddUniqueConstraintConcurrently"
-    ):
+    if not isinstance(operation, AddConstraint | AddUniqueConstraintConcurrently):
         return False
     fields = tuple(getattr(constraint, "fields", None) or ())
     return bool(fields) and not getattr(constraint, "expressions", None) and field not in fields
@@ -209,16 +213,15 @@ def _fresh_one(app_label: str, operation: Operation, state: ProjectState) -> lis
 
 
 def _why_safe_operation_kept(operation: Operation) -> str:
-    name = type(operation).__name__
-    if name == "ValidateConstraint":
+    if isinstance(operation, ValidateConstraint):
         return (
             "validates a constraint added before the squashed range (or with a data migration "
             "in between): kept"
         )
-    if name == "AddConstraintNotValid":
+    if isinstance(operation, AddConstraintNotValid):
         return "never validated in the squashed range, so the constraint stays NOT VALID: kept"
-    if getattr(operation, "m2m_side", None) is not None:
+    if isinstance(operation, AddDBCascadeConstraint) and operation.m2m_side is not None:
         return "an auto-created through table's key: the state cannot describe it, kept"
-    if name == "AddDBCascadeConstraint":
+    if isinstance(operation, AddDBCascadeConstraint):
         return "validate=False and never validated in the squashed range: kept"
     return "no fresh-database form: kept"

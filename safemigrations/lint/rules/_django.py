@@ -11,6 +11,7 @@ from django.db import migrations
 from safemigrations.lint.model import Statement
 from safemigrations.lint.rules.base import MigrationContext
 from safemigrations.lint.source import source_of
+from safemigrations.operations.namesakes import is_operation
 
 
 def database_operations(operations: Any) -> Iterator[tuple[int, Any]]:
@@ -56,19 +57,10 @@ def anchor(ctx: MigrationContext, index: int | None) -> Statement:
     )
 
 
-def class_path(obj: Any) -> str:
-    """``module.ClassName`` of an operation, for messages and matching."""
-    cls = type(obj)
-    return f"{cls.__module__}.{cls.__name__}"
-
-
-def is_kind(operation: Any, name: str) -> bool:
-    """True when ``operation`` is Django's ``contrib.postgres`` or safemigrations' class ``name``."""
-    cls = type(operation)
-    return cls.__name__ == name and (
-        cls.__module__.startswith("django.contrib.postgres")
-        or cls.__module__.startswith("safemigrations.")
-    )
+def is_kind(operation: Any, cls: type) -> bool:
+    """True when ``operation`` is safemigrations' ``cls`` or Django's ``contrib.postgres`` class
+    of the same name (a subclass of either too), told by class, not by name."""
+    return is_operation(operation, cls)
 
 
 def current_model(app_label: str, model_name: str) -> Any | None:

@@ -5,20 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from safemigrations.lint.model import Severity
-from safemigrations.lint.rules._django import anchor, class_path, database_operations, is_kind
+from safemigrations.lint.rules._django import anchor, database_operations
 from safemigrations.lint.rules.base import Hit, MigrationContext, Rule
+from safemigrations.operations.base import SafeOperation
+from safemigrations.operations.namesakes import django_postgres_classes
 
 #: Django's own operations that refuse to run in a transaction.
 DJANGO_CONCURRENT = ("AddIndexConcurrently", "RemoveIndexConcurrently")
 
 
 def needs_non_atomic(operation: object) -> bool:
-    """True for operations that cannot run inside a transaction on PostgreSQL."""
-    if any(is_kind(operation, name) for name in DJANGO_CONCURRENT):
-        return True
-    return bool(getattr(operation, "requires_non_atomic", False)) and class_path(
-        operation
-    ).startswith("safemigrations.")
+    """True for operations that cannot run inside a transaction on PostgreSQL.
+
+    safemigrations' own say so (``requires_non_atomic``, which may depend on the arguments);
+    Django's are told by class, so a project's own class of the same name is not mistaken.
+    """
+    if isinstance(operation, SafeOperation):
+        return bool(operation.requires_non_atomic)
+    return isinstance(operation, django_postgres_classes(*DJANGO_CONCURRENT))
 
 
 class ConcurrentOperationInAtomicMigration(Rule):

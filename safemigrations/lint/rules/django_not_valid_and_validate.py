@@ -8,6 +8,7 @@ from typing import Any
 from safemigrations.lint.model import Severity
 from safemigrations.lint.rules._django import anchor, database_operations, is_kind
 from safemigrations.lint.rules.base import Hit, MigrationContext, Rule
+from safemigrations.operations.not_valid import AddConstraintNotValid, ValidateConstraint
 
 
 def _added_name(operation: Any) -> str | None:
@@ -67,11 +68,11 @@ class NotValidAndValidateInOneTransaction(Rule):
             return
         added: dict[str, tuple[int, str]] = {}
         for index, operation in database_operations(ctx.operations):
-            if is_kind(operation, "AddConstraintNotValid"):
+            if is_kind(operation, AddConstraintNotValid):
                 name = _added_name(operation)
                 if name:
                     added[name.lower()] = (index, operation.model_name)
-            elif is_kind(operation, "ValidateConstraint"):
+            elif is_kind(operation, ValidateConstraint):
                 found = added.get(str(operation.name).lower())
                 if found is not None:
                     yield Hit(
