@@ -3,8 +3,9 @@
 - a split initial migration (``0002`` written in the same ``makemigrations`` run as
   ``0001_initial``) meets its app's tables new and empty: its findings on the tables it provably
   meets empty are fresh, what it does to other tables and the later releases stay reported;
-- SM965 (no ``statement_timeout``) is folded into the finding that already reports the same
-  statement's long work, and comes back when that finding is suppressed.
+- SM965 (no ``statement_timeout``) and SM961 (slow work while ACCESS EXCLUSIVE is held) are
+  folded into the finding that already reports the same statement's long work on the same
+  table, and come back when that finding is suppressed.
 """
 
 from __future__ import annotations
@@ -75,3 +76,24 @@ def test_statement_timeout_is_folded_into_the_primary_finding(scenario) -> None:
     assert [(f.migration, f.operation_index) for f in sm965] == [("0003_book_pages", 1)]
     # 0004's index build and NOT NULL column are covered by SM101 / SM302: no SM965 either.
     assert not [f for f in sm965 if f.migration == "0004_book_isbn"]
+
+
+@pytest.mark.django_db
+def test_strong_lock_wait_is_folded_into_the_index_finding(scenario) -> None:  # type: ignore[no-untyped-def]
+    result = lint_migrations(scenario("splitinitial"))
+    found = [f for f in result.findings if f.migration == "0003_book_pages"]
+    # Operation 0: AddField(db_index=True) adds the column (ACCESS EXCLUSIVE on lintdj_book)
+    # and Django builds its index at the migration's end, still under that lock. SM101 reports
+    # the build with AddIndexConcurrently, which takes it out of the transaction: SM961 said it
+    # again.
+    assert [(f.rule, f.operation_index) for f in found if f.rule in ("SM101", "SM961")] == [
+        ("SM101", 0),
+        ("SM961", 1),
+    ]
+    # Operation 1: its SM101 is suppressed (the build is accepted), so SM961 is left to say
+    # that the build runs while lintdj_book is locked for reads too.
+    (held,) = [f for f in found if f.rule == "SM961"]
+    assert "builds an index on lintdj_book while holding ACCESS EXCLUSIVE on lintdj_book" in (
+        held.message
+    )
+    assert held.subject == "lintdj_book"

@@ -3,8 +3,9 @@ rule tests).
 
 ``tests/lint_fixtures/<id>_<name>.sql`` holds a rule's cases: each starts with ``-- case: <what
 it shows>`` and says ``-- expect: SM101 x2`` (the rule fires exactly twice) or ``-- expect:
-none``; ``-- pg: 14`` sets the target PostgreSQL version (default 16). The SQL that follows is
-linted alone, as a plain ``.sql`` file, and only the file's rule is counted. Cases marked
+none``; ``-- pg: 14`` sets the target PostgreSQL version (default 16); ``-- disable: SM101,
+SM206`` turns rules off (a step accepted: what a rule folded into them reports then). The SQL
+that follows is linted alone, as a plain ``.sql`` file, and only the file's rule is counted. Cases marked
 ``-- encoding: latin-1`` are written in that encoding and ``-- replay`` ones are replayed on a
 scratch database: both go through the ``safemigrations lint`` command.
 
@@ -25,11 +26,21 @@ from typing import Any
 import pytest
 
 from safemigrations.__main__ import main
+from safemigrations.lint.config import LintConfig
 from safemigrations.lint.engine import lint_sql_text
 from safemigrations.lint.rules.base import Rule, all_rules
 
 FIXTURES = Path(__file__).resolve().parent / "lint_fixtures"
-DIRECTIVES = {"expect", "pg", "encoding", "replay", "scenario", "migration", "fault"}
+DIRECTIVES = {
+    "expect",
+    "pg",
+    "encoding",
+    "replay",
+    "scenario",
+    "migration",
+    "fault",
+    "disable",
+}
 _EXPECT = re.compile(r"^(?:none|(SM\d{3})(?:\s+x(\d+))?)$")
 
 
@@ -104,10 +115,13 @@ def _count(rule: str, findings: list[Any]) -> list[Any]:
 @pytest.mark.parametrize("case", SQL_CASES, ids=lambda c: c.id)
 def test_sql_fixture_case(case: Case, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     version = int(case.directives.get("pg", "16"))
+    disabled = frozenset(r.strip() for r in case.directives.get("disable", "").split(",") if r)
     if "encoding" in case.directives or "replay" in case.directives:
+        assert not disabled, f"{case.id}: `disable` works on cases linted as text only"
         found = _through_the_command(case, version, tmp_path, request)
     else:
-        found = _count(case.rule, lint_sql_text(case.sql, pg_version=version))
+        config = LintConfig(disabled=disabled)
+        found = _count(case.rule, lint_sql_text(case.sql, pg_version=version, config=config))
     assert len(found) == case.expect, (case.title, found)
 
 

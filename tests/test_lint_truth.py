@@ -300,9 +300,17 @@ def test_index_dropped_and_rebuilt_in_one_transaction_stays() -> None:
         'CREATE INDEX "shop_book_title" ON "shop_book" ("title", "id");\n'
         "COMMIT;\n"
     )
-    found = rules(sql)
-    assert {"SM106", "SM101", "SM961"} <= set(found)
-    assert "SM961" in rules(schema_sql + sql)
+    # The index's table unknown, the lock is held on "shop_book_title": SM101 (on shop_book)
+    # does not name it, SM961 stays.
+    assert {"SM106", "SM101", "SM961"} <= set(rules(sql))
+    # Known to be shop_book's, the rebuild under the DROP's ACCESS EXCLUSIVE is SM101's finding
+    # on the same table, whose fix (a concurrent build, out of the transaction) ends the wait:
+    # SM961 folds into it, and comes back when the rebuild is accepted (SM101 off).
+    found = rules(schema_sql + sql)
+    assert "SM101" in found
+    assert "SM961" not in found
+    accepted = LintConfig(disabled=frozenset({"SM101"}))
+    assert "SM961" in rules(schema_sql + sql, config=accepted)
 
 
 def test_many_foreign_key_columns_in_one_transaction_stay() -> None:
@@ -312,7 +320,12 @@ def test_many_foreign_key_columns_in_one_transaction_stay() -> None:
     )
     found = rules(sql + "COMMIT;\n")
     assert found.count("SM202") == 4
-    assert found.count("SM961") == 3  # each further table locked under ACCESS EXCLUSIVE
+    # Each SM202 names shop_order's ACCESS EXCLUSIVE and the referenced table's lock, and its
+    # fix (AddForeignKeyField, non-atomic) ends the pile-up: SM961 folds into them ...
+    assert found.count("SM961") == 0
+    # ... and reports each further table locked under ACCESS EXCLUSIVE once SM202 is accepted.
+    accepted = LintConfig(disabled=frozenset({"SM202"}))
+    assert rules(sql + "COMMIT;\n", config=accepted).count("SM961") == 3
 
 
 def test_truncated_constraint_name_stays() -> None:

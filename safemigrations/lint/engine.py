@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from safemigrations.lint.config import LintConfig
 from safemigrations.lint.fixtext import operation_names
+from safemigrations.lint.fold import fold_covered
 from safemigrations.lint.fresh import fresh_reason
 from safemigrations.lint.model import Finding, SchemaInfo, Statement
 from safemigrations.lint.rulepass import (
@@ -26,7 +27,6 @@ from safemigrations.lint.rulepass import (
     short_message,
 )
 from safemigrations.lint.rules.base import MigrationContext, all_rules
-from safemigrations.lint.rules.missing_statement_timeout import fold_into_primary
 from safemigrations.lint.sqlfiles import (
     META_RULE,
     REPLAY_RULE,
@@ -58,9 +58,7 @@ def lint_statements(
     config: LintConfig | None = None,
 ) -> list[Finding]:
     """Lint statements in the order they run; each carries its own transaction flags."""
-    return fold_into_primary(
-        lint_items([(s, s.node) for s in statements], pg_version, schema, config)
-    )
+    return fold_covered(lint_items([(s, s.node) for s in statements], pg_version, schema, config))
 
 
 def lint_migration(ctx: MigrationContext, only: Sequence[str] = ()) -> list[Finding]:

@@ -95,6 +95,9 @@ class Finding:
     fresh: str | None = None
     # The table size the severity was judged by (``--table-stats``), or None when not judged.
     table_size: dict[str, Any] | None = None
+    # The table the finding is about when ``tables`` also names others for context (SM961:
+    # the table whose lock is held), else None; folding matches it. Not in the JSON shape.
+    subject: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape every report format and CI integration relies on (keys are stable;

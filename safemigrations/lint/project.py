@@ -20,11 +20,11 @@ from safemigrations.lint import suppress
 from safemigrations.lint.collect import CollectedMigration, Collection, StatementObserver, collect
 from safemigrations.lint.config import LintConfig
 from safemigrations.lint.engine import lint_migration
+from safemigrations.lint.fold import fold_covered
 from safemigrations.lint.fresh import fresh_install_tables, mark_fresh_install, split_fresh
 from safemigrations.lint.model import Finding, Severity
 from safemigrations.lint.replay.results import REPORT_TO
 from safemigrations.lint.rules.base import MigrationContext, all_rules
-from safemigrations.lint.rules.missing_statement_timeout import fold_into_primary
 from safemigrations.lint.tablesize import TableStats, judge_by_size
 
 Key = tuple[str, str]
@@ -196,7 +196,7 @@ def _lint_collected(
         findings, collected.migration, app=collected.app, name=collected.name, config=config
     )
     # After suppressions: an accepted blocking step keeps its statement_timeout finding.
-    return sorted(fold_into_primary(findings), key=_order)
+    return sorted(fold_covered(findings), key=_order)
 
 
 def drop_superseded(findings: list[Finding]) -> list[Finding]:

@@ -175,6 +175,7 @@ def make_finding(
         lock=lock,
         tables=list(tables or []),
         table_locks=table_locks,
+        subject=hit.subject,
     )
 
 

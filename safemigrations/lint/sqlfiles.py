@@ -16,10 +16,10 @@ from pglast import ast, enums
 
 from safemigrations.lint.config import LintConfig
 from safemigrations.lint.facts import StatementFacts
+from safemigrations.lint.fold import fold_covered
 from safemigrations.lint.model import ChainedSchema, Finding, SchemaInfo, Severity, Statement
 from safemigrations.lint.parsetree import CLOSES_TRANSACTION, OPENS_TRANSACTION, parse_one
 from safemigrations.lint.rulepass import PARSE_FAILED, RulePass
-from safemigrations.lint.rules.missing_statement_timeout import fold_into_primary
 from safemigrations.lint.split import split_sql
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ def lint_sql_files(
         if config.is_enabled(META_RULE, "psql-meta-command"):
             findings.extend(_meta_finding(note, source.name, config) for note in notes)
     findings.extend(run.finish())
-    findings = fold_into_primary(findings)
+    findings = fold_covered(findings)
     order = {source.name: i for i, source in enumerate(sources)}
     return sorted(findings, key=lambda f: (order.get(f.file, -1), f.line, f.column, f.rule))
 

@@ -55,6 +55,9 @@ class Hit:
     # Details too long for the one-line message (every table, every constraint): appended to
     # the finding's ``why``, so messages stay short.
     detail: str | None = None
+    # The table the finding is about when ``tables`` also names others for context (SM961: the
+    # table whose lock is held); what :mod:`safemigrations.lint.fold` matches. None: all tables.
+    subject: str | None = None
 
 
 @dataclass
@@ -271,6 +274,14 @@ class Rule:
     # Ids of the rules whose findings on the same Django operation this rule's finding makes
     # redundant (a more precise account of the same problem); they are dropped next to it.
     supersedes: ClassVar[tuple[str, ...]] = ()
+    # Ids of the rules whose finding already tells this rule's problem, with its fix, when it is
+    # on the same statement and names the same table: this rule's finding is then reported
+    # only where no such finding is (see :func:`safemigrations.lint.fold.fold_covered`, which
+    # runs after suppressions, so a suppressed finding covers nothing).
+    folds_into: ClassVar[frozenset[str]] = frozenset()
+    # True: of the findings left after folding, only the first of each migration (or SQL file)
+    # is reported (advice that says the same for every statement of a migration).
+    once_per_migration: ClassVar[bool] = False
 
     def applies_to(self, pg_version: int) -> bool:
         """Whether the rule is meaningful on this PostgreSQL major version."""

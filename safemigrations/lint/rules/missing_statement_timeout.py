@@ -4,21 +4,28 @@ The rule adds something only where no other finding already reports the same sta
 work: an index built without ``CONCURRENTLY`` (SM101), a validated constraint (SM201, SM204,
 SM206, …), a rewrite (SM401, SM702, …) or a scanning ``SET NOT NULL`` (SM501) each name the lock,
 the table and the non-blocking form, which also removes the need for a timeout. Repeating them
-as SM965 was noise (on a real project's history about one finding in seven). So the rule's hits
-are :func:`folded <fold_into_primary>` after suppressions are applied: an SM965 on a statement
-that another reported finding of :data:`PRIMARY_RULES` covers is dropped, and the first SM965
-left in each migration (or SQL file) is kept. A suppressed primary finding (the blocking step
-is accepted) therefore brings SM965 back: that is when the step needs a time budget.
+as SM965 was noise (on a real project's history about one finding in seven). So the rule
+:attr:`folds into <MissingStatementTimeout.folds_into>` them (:mod:`safemigrations.lint.fold`,
+after suppressions): an SM965 on a statement that another reported finding of
+:data:`PRIMARY_RULES` covers is dropped, and the first SM965 left in each migration (or SQL
+file) is kept. A suppressed primary finding (the blocking step is accepted) therefore brings
+SM965 back: that is when the step needs a time budget.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from safemigrations.lint.locks import LockMode, blocks_text
-from safemigrations.lint.model import Finding, Severity
+from safemigrations.lint.model import Severity
+from safemigrations.lint.rules._long_work import LONG_WORK_RULES
 from safemigrations.lint.rules.base import Hit, LintContext, Rule
 from safemigrations.lint.sql import Action, StatementFacts, short
+
+#: Rules whose finding already reports a statement's long work under a blocking lock, with the
+#: non-blocking form (or, SM302, a statement that fails on any row): an SM965 on the same
+#: statement and table adds nothing.
+PRIMARY_RULES = LONG_WORK_RULES | {"SM302"}
 
 
 class MissingStatementTimeout(Rule):
@@ -53,10 +60,12 @@ class MissingStatementTimeout(Rule):
     safe_example = (
         'SET statement_timeout = \'5min\';\nCREATE INDEX "book_title_idx" ON "shop_book" ("title");'
     )
+    folds_into = PRIMARY_RULES
+    once_per_migration = True
 
     def check(self, stmt: StatementFacts, ctx: LintContext) -> Iterable[Hit]:
         """Report a long statement holding a write-blocking lock on an existing table (one per
-        migration is kept by :func:`fold_into_primary`)."""
+        migration is kept: see :mod:`safemigrations.lint.fold`)."""
         if ctx.statement_timeout_set:
             return
         for action in stmt.actions:
@@ -93,69 +102,3 @@ class MissingStatementTimeout(Rule):
         ):
             return None
         return "A full scan"
-
-
-#: Rules whose finding already reports a statement's long work under a blocking lock, with the
-#: non-blocking form: an SM965 on the same statement and table adds nothing.
-PRIMARY_RULES = frozenset(
-    {
-        "SM101",  # index built without CONCURRENTLY
-        "SM107",  # REINDEX without CONCURRENTLY
-        "SM201",  # foreign key validated while added
-        "SM202",  # column added with an inline foreign key
-        "SM204",  # CHECK validated while added
-        "SM205",  # column added with an inline CHECK
-        "SM206",  # UNIQUE built under ACCESS EXCLUSIVE
-        "SM207",  # PRIMARY KEY built under ACCESS EXCLUSIVE
-        "SM209",  # EXCLUDE constraint on an existing table
-        "SM211",  # domain constraint validated while added
-        "SM301",  # column added with a volatile default (rewrite)
-        "SM302",  # NOT NULL column added without a default
-        "SM304",  # serial / identity column added (rewrite)
-        "SM305",  # stored generated column (rewrite)
-        "SM306",  # column of a constrained domain (scan)
-        "SM401",  # type change that rewrites
-        "SM402",  # type change re-checking a constraint
-        "SM403",  # type change of a referenced key
-        "SM501",  # SET NOT NULL with a full scan
-        "SM701",  # VACUUM FULL / CLUSTER
-        "SM702",  # ALTER TABLE form that rewrites
-        "SM703",  # REFRESH MATERIALIZED VIEW without CONCURRENTLY
-        "SM802",  # ATTACH PARTITION that may scan
-    }
-)
-
-RULE_ID = MissingStatementTimeout.id
-
-
-def fold_into_primary(findings: Sequence[Finding]) -> list[Finding]:
-    """``findings`` without the SM965 findings another finding already covers.
-
-    An SM965 is covered when a finding of :data:`PRIMARY_RULES` is reported on the same
-    statement (same migration or file, operation, line and SQL) and names its table. Of the
-    SM965 findings left, the first of each migration (or SQL file) is kept. Run it after
-    suppressions, so that a suppressed primary finding leaves its SM965 in place.
-    """
-    covered = {
-        (*_statement_key(f), table)
-        for f in findings
-        if f.rule in PRIMARY_RULES
-        for table in f.tables
-    }
-    seen: set[tuple[str | None, ...]] = set()
-    kept: list[Finding] = []
-    for f in findings:
-        if f.rule == RULE_ID:
-            if any((*_statement_key(f), table) in covered for table in f.tables):
-                continue
-            where = (f.file, f.app, f.migration)
-            if where in seen:
-                continue
-            seen.add(where)
-        kept.append(f)
-    return kept
-
-
-def _statement_key(f: Finding) -> tuple[object, ...]:
-    """What identifies the statement a finding is located at."""
-    return (f.file, f.app, f.migration, f.operation_index, f.line, f.sql)

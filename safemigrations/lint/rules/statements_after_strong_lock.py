@@ -1,4 +1,15 @@
-"""SM961: more work in a transaction that already holds a strong lock."""
+"""SM961: more work in a transaction that already holds a strong lock.
+
+Often the slow statement is reported by a rule of its own on the very table whose lock is held:
+Django's deferred index on the column an ``AddField`` just added (SM101), a foreign key or CHECK
+validated on it (SM201, SM204), a scanning ``SET NOT NULL`` (SM501), a back-fill (SM502). Their
+fix (a concurrent build, ``NOT VALID`` + ``VALIDATE``, ``SetNotNull``, batches, each in a
+non-atomic migration) takes that work out of the transaction, and with it the wait SM961
+reports, so the rule :attr:`folds into <StatementsAfterStrongLock.folds_into>` them
+(:mod:`safemigrations.lint.fold`): an SM961 is reported only when no such finding on its
+statement names the held table (its ``subject``). Slow work on *another* table than the held
+one stays reported: the other finding does not say that the held table's traffic waits too.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +18,7 @@ from collections.abc import Iterable
 from safemigrations.lint.locks import LockMode
 from safemigrations.lint.model import Severity
 from safemigrations.lint.rules._helpers import statement_place
+from safemigrations.lint.rules._long_work import LONG_WORK_RULES
 from safemigrations.lint.rules.base import Hit, LintContext, Rule
 from safemigrations.lint.sql import StatementFacts
 
@@ -24,7 +36,10 @@ class StatementsAfterStrongLock(Rule):
         "migration, the ACCESS EXCLUSIVE lock of a quick `ALTER TABLE` is kept while the next "
         "operations scan, rewrite, build indexes, update rows or lock other tables; the outage "
         "lasts for all of them, and locking several busy tables in one transaction invites "
-        "deadlocks with application traffic."
+        "deadlocks with application traffic. Not reported where another finding on the same "
+        "statement already reports its slow work on the held table (an index build, a "
+        "validation, a scan, a rewrite or a back-fill, whose fix moves it out of the "
+        "transaction)."
     )
     fix = (
         "Give each lock-taking step its own transaction: split the migration, or make it "
@@ -36,15 +51,18 @@ class StatementsAfterStrongLock(Rule):
         "    atomic = False\n"
         "```"
     )
+    # Slow work on the held table that a finding of these rules reports: their fix moves it out
+    # of the transaction; SM502 (a back-fill in one statement) moves it into batches.
+    folds_into = LONG_WORK_RULES | {"SM502"}
     unsafe_example = (
         "BEGIN;\n"
         'ALTER TABLE "shop_book" ADD COLUMN "qty" integer NULL;\n'
-        'UPDATE "shop_book" SET "qty" = 0 WHERE "qty" IS NULL;\n'
+        'INSERT INTO "shop_stock" ("book_id", "qty") SELECT "id", 0 FROM "shop_book";\n'
         "COMMIT;"
     )
     safe_example = (
         'ALTER TABLE "shop_book" ADD COLUMN "qty" integer NULL;\n'
-        'UPDATE "shop_book" SET "qty" = 0 WHERE "qty" IS NULL;'
+        'INSERT INTO "shop_stock" ("book_id", "qty") SELECT "id", 0 FROM "shop_book";'
     )
 
     def check(self, stmt: StatementFacts, ctx: LintContext) -> Iterable[Hit]:
@@ -82,6 +100,7 @@ class StatementsAfterStrongLock(Rule):
             },
             lock=held.mode,
             tables=sorted({held.table, *stmt.locks}),
+            subject=held.table,
         )
 
 
