@@ -199,3 +199,60 @@ def test_text_report_prints_a_fix_again_when_it_names_other_objects() -> None:
     assert text.count("why: as for SM101 above") == 1  # the same why, another index
     assert 'name="page_slug_idx"' in text
     assert text.count("fix:") == 3
+
+
+@pytest.mark.django_db
+def test_rename_fix_names_the_old_database_column(scenario) -> None:  # type: ignore[no-untyped-def]
+    from safemigrations.lint.project import lint_migrations
+
+    keys = scenario("truth")
+    (key,) = [k for k in keys if k[1].startswith("0005")]
+    renames = [f for f in lint_migrations([key]).findings if f.rule == "SM906"]
+    fixes = sorted(f.fix for f in renames)
+    # A foreign key's column is its field name plus _id: the running code uses author_id.
+    assert "`db_column='author_id'` on the field `writer`" in fixes[0]
+    assert "`db_column='title'` on the field `heading`" in fixes[1]
+    assert all("old_name" not in f and not UNFILLED.search(f) for f in fixes)
+
+
+@pytest.mark.django_db
+def test_drop_and_rename_of_a_model_have_a_fix_for_a_model(scenario) -> None:  # type: ignore[no-untyped-def]
+    from safemigrations.lint.project import lint_migrations
+
+    keys = scenario("modeldrop")
+    findings = lint_migrations(keys[1:]).findings
+    (drop,) = [f for f in findings if f.rule == "SM905"]
+    assert "migrations.DeleteModel('Book')" in drop.fix
+    assert "DROP TABLE lintdj_book" in drop.fix
+    assert "RemoveField" not in drop.fix
+    assert "<field>" not in drop.fix
+    (rename,) = [f for f in findings if f.rule == "SM906"]
+    assert "`db_table = 'lintdj_author'`" in rename.fix
+    assert "db_column" not in rename.fix
+    for finding in (drop, rename):
+        assert not UNFILLED.search(finding.fix)
+        assert "<" not in finding.fix
+
+
+@pytest.mark.django_db
+def test_drop_of_a_field_names_its_table_and_column(scenario) -> None:  # type: ignore[no-untyped-def]
+    from safemigrations.lint.project import lint_migrations
+
+    keys = scenario("unsafe")
+    (key,) = [k for k in keys if k[1].startswith("0005")]
+    (drop,) = [f for f in lint_migrations([key]).findings if f.rule == "SM905"]
+    assert "migrations.RemoveField('book', 'pages')" in drop.fix
+    assert "ALTER TABLE lintdj_book DROP COLUMN pages" in drop.fix
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.fix_variants], ids=lambda r: r.id)
+def test_every_fix_variant_renders_and_is_in_the_reference(rule: Rule) -> None:
+    from safemigrations.lint.docs import rules_markdown
+
+    for variant, template in rule.fix_variants.items():
+        assert fixtext.template_names(template) <= set(fixtext.FIX_NAMES)
+        for names in ({}, SOME_NAMES):
+            text = rule.format_fix(names, variant)
+            assert text == fixtext.fill(template, fixtext.known_names(names))
+            assert not UNFILLED.search(text), text
+        assert f"**Fix, for {variant}.** {rule.example_fix(variant)}" in rules_markdown()

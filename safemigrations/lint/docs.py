@@ -43,6 +43,8 @@ def rules_markdown() -> str:
             "",
         ]
         out += [f"**Why.** {rule.why}", "", "**Fix.** " + rule.example_fix(), ""]
+        for variant in rule.fix_variants:
+            out += [f"**Fix, for {variant}.** " + rule.example_fix(variant), ""]
         if rule.unsafe_example:
             out += ["Reported:", "", "```sql", rule.unsafe_example.strip(), "```", ""]
         if rule.safe_example:

@@ -171,7 +171,9 @@ def make_finding(
         message=message,
         why=why,
         # The fix names the finding's own objects: the SQL's (hit params) over the operation's.
-        fix=rule.format_fix({**(stmt.names if names is None else names), **hit.params}),
+        fix=rule.format_fix(
+            {**(stmt.names if names is None else names), **hit.params}, hit.fix_variant
+        ),
         lock=lock,
         tables=list(tables or []),
         table_locks=table_locks,

@@ -58,6 +58,9 @@ class Hit:
     # The table the finding is about when ``tables`` also names others for context (SM961: the
     # table whose lock is held); what :mod:`safemigrations.lint.fold` matches. None: all tables.
     subject: str | None = None
+    # A key of the rule's :attr:`Rule.fix_variants`: the fix written for this case (a dropped
+    # model rather than a field), or None for the rule's ``fix``.
+    fix_variant: str | None = None
 
 
 @dataclass
@@ -263,6 +266,9 @@ class Rule:
     fix: ClassVar[str] = ""
     # Example names the rule reference fills the fix with, over ``fixtext.EXAMPLE_NAMES``.
     fix_example: ClassVar[dict[str, str]] = {}
+    # Fix templates for cases the main ``fix`` does not fit, by what the case is ("a dropped
+    # model"): a hit picks one with ``Hit.fix_variant``; the rule reference shows each.
+    fix_variants: ClassVar[dict[str, str]] = {}
     unsafe_example: ClassVar[str] = ""
     safe_example: ClassVar[str] = ""
     min_pg_version: ClassVar[int | None] = None
@@ -308,17 +314,21 @@ class Rule:
         except (ValueError, IndexError):
             return self.message
 
-    def format_fix(self, names: dict[str, Any]) -> str:
-        """The fix with a finding's names filled in (``table``, ``column``, ``model`` …: see
+    def format_fix(self, names: dict[str, Any], variant: str | None = None) -> str:
+        """The fix (or its ``variant``, a key of :attr:`fix_variants`) with a finding's names
+        filled in (``table``, ``column``, ``model`` …: see
         :func:`safemigrations.lint.fixtext.known_names`); unknown names show as ``<model>``."""
+        template = self.fix_variants.get(variant, self.fix) if variant else self.fix
         try:
-            return fixtext.fill(self.fix, fixtext.known_names(names))
+            return fixtext.fill(template, fixtext.known_names(names))
         except (KeyError, ValueError, IndexError):  # a broken template: show it as written
-            return self.fix
+            return template
 
-    def example_fix(self) -> str:
-        """The fix as the rule reference shows it, filled with example names."""
-        return fixtext.fill(self.fix, {**fixtext.EXAMPLE_NAMES, **self.fix_example})
+    def example_fix(self, variant: str | None = None) -> str:
+        """The fix (or its ``variant``) as the rule reference shows it, filled with example
+        names."""
+        template = self.fix_variants[variant] if variant else self.fix
+        return fixtext.fill(template, {**fixtext.EXAMPLE_NAMES, **self.fix_example})
 
     def versions_text(self) -> str:
         """Human text for the versions the rule applies to, e.g. ``PostgreSQL 14-17``."""

@@ -16,6 +16,9 @@ from safemigrations.lint.rules._django import (
 )
 from safemigrations.lint.rules.base import Hit, MigrationContext, Rule
 
+#: The fix variant of a ``DeleteModel`` (the main fix is written for a ``RemoveField``).
+DROPPED_MODEL = "a dropped model"
+
 
 class DropStillUsedByCode(Rule):
     """``RemoveField`` / ``DeleteModel`` while the models still have the field / model."""
@@ -42,8 +45,21 @@ class DropStillUsedByCode(Rule):
         "```\n\n"
         "(make the column nullable or give it a `db_default` first, so inserts without it "
         "work). Deploy. Then drop the column in a later migration "
-        "(`RunSQL('ALTER TABLE … DROP COLUMN …', reverse_sql=…)`)."
+        "(`RunSQL('ALTER TABLE {table} DROP COLUMN {column}', reverse_sql=…)`)."
     )
+    fix_variants = {
+        DROPPED_MODEL: (
+            "Expand/contract in two deploys. First remove the model from the code and from "
+            "the migration state only, keeping the table:\n\n"
+            "```python\n"
+            "migrations.SeparateDatabaseAndState(state_operations=[migrations.DeleteModel("
+            "'{model}')])\n"
+            "```\n\n"
+            "Deploy. Then drop the table in a later migration "
+            "(`RunSQL('DROP TABLE {table}', reverse_sql=…)`), after the foreign keys that "
+            "point to it."
+        )
+    }
     fix_example = {"field": "pages", "column": "pages"}
     unsafe_example = "migrations.RemoveField('book', 'pages')  # Book.pages still in models.py"
     safe_example = (
@@ -60,6 +76,11 @@ class DropStillUsedByCode(Rule):
                     continue
                 what = f"column {operation.model_name}.{operation.name}"
                 consequence = "queries of the new code on this model will fail"
+                model = current_model(ctx.app, operation.model_name)
+                names = {"column": column, "field": operation.name}
+                if model is not None:
+                    names["table"] = model._meta.db_table
+                variant = None
             elif isinstance(operation, migrations.DeleteModel):
                 model = current_model(ctx.app, operation.name)
                 if model is None or not model._meta.managed or model._meta.proxy:
@@ -68,6 +89,8 @@ class DropStillUsedByCode(Rule):
                     continue  # a proxy or unmanaged model in the migration state: no SQL ran
                 what = f"table {model._meta.db_table}"
                 consequence = f"every query on {operation.name} will fail"
+                names = {"model": operation.name, "table": model._meta.db_table}
+                variant = DROPPED_MODEL
             else:
                 continue
             yield Hit(
@@ -75,6 +98,8 @@ class DropStillUsedByCode(Rule):
                     "operation": type(operation).__name__,
                     "what": what,
                     "consequence": consequence,
+                    **names,
                 },
                 statement=anchor(ctx, index),
+                fix_variant=variant,
             )

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import migrations
-from pglast import ast
+from pglast import ast, enums
 
 from safemigrations.lint.model import Severity, Statement
 from safemigrations.lint.rules._django import anchor, database_operations, sql_of
 from safemigrations.lint.rules.base import Hit, MigrationContext, Rule
 from safemigrations.lint.sql import relname
+
+#: The fix variant of a table rename (the main fix is written for a column's).
+RENAMED_TABLE = "a renamed table"
 
 
 class RenameUsedByCode(Rule):
@@ -30,11 +33,19 @@ class RenameUsedByCode(Rule):
         "fails the same way if it starts first)."
     )
     fix = (
-        "Keep the database name and rename only in Python: `db_column='old_name'` on the field "
-        "(or `db_table` on the model) makes `RenameField`/`RenameModel` run no SQL. If the "
-        "database name must change: add the new column, write both, backfill, switch reads, "
-        "then drop the old one (expand/contract)."
+        "Keep the database name and rename only in Python: `db_column='{column}'` on the "
+        "field `{field}` makes `RenameField` run no SQL. If the database name must change: add the new "
+        "column, write both, backfill, switch reads, then drop the old one (expand/contract)."
     )
+    fix_variants = {
+        RENAMED_TABLE: (
+            "Keep the database name and rename only in Python: `db_table = '{table}'` in the "
+            "model's `Meta` makes `RenameModel` run no SQL (and `AlterModelTable` unneeded). "
+            "If the table name must change, create an updatable view with the old name for "
+            "the transition (or expand/contract: a new table, written both ways, back-filled)."
+        )
+    }
+    fix_example = {"column": "name", "field": "full_name", "table": "shop_author"}
     unsafe_example = "migrations.RenameField('author', 'name', 'full_name')"
     safe_example = (
         "migrations.AlterField('author', 'name', models.CharField(max_length=100, "
@@ -46,32 +57,51 @@ class RenameUsedByCode(Rule):
         """A hit per rename operation whose SQL renames a column or table."""
         for index, operation in database_operations(ctx.operations):
             sql = sql_of(ctx, index)
+            statement = _rename_statement(ctx, index)
+            old = _old_names(statement)  # the database names the running code uses
             if isinstance(operation, migrations.RenameField):
                 if "RENAME COLUMN" not in sql:
                     continue
-                what = _renamed_column(_rename_statement(ctx, index)) or (
-                    f"column {operation.model_name}.{operation.old_name} to {operation.new_name}"
-                )
+                if "column" in old:
+                    what = f"column {old['table']}.{old['column']} to {old['new']}"
+                else:
+                    what = (
+                        f"column {operation.model_name}.{operation.old_name} to "
+                        f"{operation.new_name}"
+                    )
+                names = {"field": operation.new_name, **old}
+                variant = None
             elif isinstance(operation, migrations.RenameModel | migrations.AlterModelTable):
                 if "RENAME TO" not in sql and "RENAME COLUMN" not in sql:
                     continue
                 name = getattr(operation, "old_name", None) or operation.name
                 what = f"the table of {name}"
+                # A model with a fixed db_table renames only its many-to-many columns.
+                names = {"table": old["table"]} if "column" not in old and old else {}
+                variant = RENAMED_TABLE
             else:
                 continue
+            names.pop("new", None)
             yield Hit(
-                params={"operation": type(operation).__name__, "what": what},
-                statement=_rename_statement(ctx, index),
+                params={"operation": type(operation).__name__, "what": what, **names},
+                statement=statement,
+                fix_variant=variant,
             )
 
 
-def _renamed_column(statement: Statement) -> str | None:
-    """``column shop_book.author_id to writer_id``: the database names the running code uses,
-    read from the ``RENAME COLUMN`` statement (None when it is not one)."""
+def _old_names(statement: Statement) -> dict[str, str]:
+    """What a ``RENAME`` statement renames, under its names before: ``table`` (the table renamed,
+    or whose column is), ``column`` (the column renamed, if one is) and ``new`` (its new name);
+    empty when the statement is not a rename."""
     node = statement.node
-    if not isinstance(node, ast.RenameStmt) or node.relation is None or not node.subname:
-        return None
-    return f"column {relname(node.relation)}.{node.subname} to {node.newname}"
+    if not isinstance(node, ast.RenameStmt) or node.relation is None:
+        return {}
+    table, new = relname(node.relation), str(node.newname)
+    if node.renameType == enums.ObjectType.OBJECT_COLUMN and node.subname:
+        return {"table": table, "column": str(node.subname), "new": new}
+    if node.renameType == enums.ObjectType.OBJECT_TABLE:
+        return {"table": table, "new": new}
+    return {}
 
 
 def _rename_statement(ctx: MigrationContext, index: int) -> Statement:
