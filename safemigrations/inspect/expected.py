@@ -135,17 +135,36 @@ def expected_models(
     registry: Any, app_labels: Iterable[str], connection: BaseDatabaseWrapper
 ) -> list[ExpectedModel]:
     """The tables the selected apps' models manage, from ``registry`` (an app registry)."""
-    labels = set(app_labels)
     editor: Any = connection.schema_editor(collect_sql=True, atomic=False)
-    result = []
+    result = [
+        _expected(model, editor, connection)
+        for model in _inspected_models(registry, app_labels, connection)
+    ]
+    return sorted(result, key=lambda m: m.table)
+
+
+def table_counts(
+    registry: Any, app_labels: Iterable[str], connection: BaseDatabaseWrapper
+) -> dict[str, int]:
+    """``{app_label: tables}`` the inspector would compare for each of ``app_labels`` (apps
+    without any left out), to say what a selection left out."""
+    counts: dict[str, int] = {}
+    for model in _inspected_models(registry, app_labels, connection):
+        counts[model._meta.app_label] = counts.get(model._meta.app_label, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def _inspected_models(
+    registry: Any, app_labels: Iterable[str], connection: BaseDatabaseWrapper
+) -> Iterable[Any]:
+    labels = set(app_labels)
     for model in registry.get_models(include_auto_created=True):
         meta = model._meta
         if meta.app_label not in labels or meta.proxy or not meta.managed or meta.swapped:
             continue
         if not meta.can_migrate(connection) or '"."' in meta.db_table:
             continue  # routed elsewhere, or a schema-qualified table outside the search path
-        result.append(_expected(model, editor, connection))
-    return sorted(result, key=lambda m: m.table)
+        yield model
 
 
 def _expected(model: Any, editor: Any, connection: BaseDatabaseWrapper) -> ExpectedModel:
