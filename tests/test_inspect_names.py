@@ -199,3 +199,30 @@ def test_with_only_installed_package_apps_it_never_says_no_drift(monkeypatch: An
 
     out, _, status = run("auth")  # named: nothing left out to mention
     assert "Not inspected" not in out
+
+
+def test_a_field_index_under_its_old_name_is_still_the_field_s() -> None:
+    # Found on django-cms (cms_title_language_... on cms_pagecontent): a redundant index kept
+    # through a table rename was reported without its field, and --fix would not have said to
+    # set db_index=False.
+    old_index = next(
+        n
+        for n in names_on("driftnames_notice")
+        if re.fullmatch(r"driftnames_oldnotice_sent_\w{8}", n)
+    )
+    sql("CREATE INDEX notice_sent_label_ix ON driftnames_notice (sent_at, label)")
+    findings = inspect().findings
+    assert sorted(d.kind.id for d in findings) == ["SMD122", "SMD153"]  # the new one: by hand
+    drift = next(d for d in findings if d.kind.id == "SMD122")
+    assert (drift.kind.id, drift.subject, drift.objects) == (
+        "SMD122",
+        "driftnames.Notice.sent_at",
+        [old_index, "notice_sent_label_ix"],
+    )
+    assert drift.remedy == {
+        "op": "drop_field_index",
+        "model": "notice",
+        "field": "sent_at",
+        "app": APP,
+    }
+    assert "set db_index=False on driftnames.Notice.sent_at" in drift.fix

@@ -30,10 +30,19 @@ class Context:
 
     def __post_init__(self) -> None:
         self.by_table = {m.table: m for m in self.models}
+        for model, table in self.pairs():
+            found = match(model, table)
+            self._matches[model.table] = found
+            model.live_names = {
+                live: declared
+                for declared, live in (*found.indexes.items(), *found.checks.items())
+                if live != declared
+            }
 
     def matches(self, model: ExpectedModel, table: Table) -> Matches:
         """Which live index or constraint of ``table`` is which object ``model`` declares (by
-        name, else by definition: :mod:`.matching`), computed once per table."""
+        name, else by definition: :mod:`.matching`); every check sees the same pairing, and
+        ``model.index_named``/``check_named`` know the live names it found."""
         if model.table not in self._matches:
             self._matches[model.table] = match(model, table)
         return self._matches[model.table]

@@ -101,6 +101,9 @@ class ExpectedModel:
     foreign_keys: list[ExpectedForeignKey] = field(default_factory=list)
     indexes: list[ExpectedIndex] = field(default_factory=list)
     checks: list[ExpectedCheck] = field(default_factory=list)
+    #: live name -> declared name, for the objects found by definition under another name
+    #: (set by the inspection's :class:`~.context.Context`, from :mod:`.matching`)
+    live_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -117,11 +120,14 @@ class ExpectedModel:
         return next((fk for fk in self.foreign_keys if fk.column == column), None)
 
     def index_named(self, name: str) -> ExpectedIndex | None:
-        """The expected index (or unique constraint) called ``name``."""
+        """The expected index (or unique constraint) called ``name`` in the database (its own
+        name, or a name kept through a rename)."""
+        name = self.live_names.get(name, name)
         return next((i for i in self.indexes if i.name == name), None)
 
     def check_named(self, name: str) -> ExpectedCheck | None:
-        """The expected check or exclusion constraint called ``name``."""
+        """The expected check or exclusion constraint called ``name`` in the database."""
+        name = self.live_names.get(name, name)
         return next((c for c in self.checks if name == c.name or name in c.aliases), None)
 
     def meta_constraint_names(self) -> set[str]:
