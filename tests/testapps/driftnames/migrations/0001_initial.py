@@ -13,7 +13,9 @@ class Migration(migrations.Migration):
             fields=[
                 ("code", models.CharField(max_length=2, primary_key=True, serialize=False)),
                 ("name", models.CharField(max_length=50)),
+                ("region", models.CharField(max_length=20)),
             ],
+            options={"unique_together": {("name", "region")}},
         ),
         migrations.CreateModel(
             name="Page",
@@ -39,7 +41,6 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "unique_together": {("count", "label")},
                 "indexes": [models.Index(fields=["label"], name="notice_label_ix")],
                 "constraints": [
                     models.CheckConstraint(
