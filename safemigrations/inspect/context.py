@@ -11,6 +11,7 @@ from safemigrations.db.schema import Schema, Table
 
 from .drift import KINDS, Drift
 from .expected import ExpectedModel
+from .matching import Matches, match
 
 
 @dataclass
@@ -25,9 +26,26 @@ class Context:
     #: Every table a model of any app uses (managed or not, selected or not).
     known_tables: frozenset[str] = frozenset()
     by_table: dict[str, ExpectedModel] = field(default_factory=dict)
+    _matches: dict[str, Matches] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_table = {m.table: m for m in self.models}
+        for model, table in self.pairs():
+            found = match(model, table)
+            self._matches[model.table] = found
+            model.live_names = {
+                live: declared
+                for declared, live in (*found.indexes.items(), *found.checks.items())
+                if live != declared
+            }
+
+    def matches(self, model: ExpectedModel, table: Table) -> Matches:
+        """Which live index or constraint of ``table`` is which object ``model`` declares (by
+        name, else by definition: :mod:`.matching`); every check sees the same pairing, and
+        ``model.index_named``/``check_named`` know the live names it found."""
+        if model.table not in self._matches:
+            self._matches[model.table] = match(model, table)
+        return self._matches[model.table]
 
     def pairs(self) -> list[tuple[ExpectedModel, Table]]:
         """Each expected model with its table, for the tables that exist."""

@@ -116,6 +116,12 @@ KINDS: dict[str, Kind] = {
             "a table named like the app's tables that no model declares",
         ),
         Kind(
+            "SMD155",
+            "name-differs",
+            Severity.INFO,
+            "an index or constraint of Meta exists under another name than the models give it",
+        ),
+        Kind(
             "SMD181",
             "table-not-inspected",
             Severity.WARNING,

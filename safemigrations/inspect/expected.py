@@ -8,8 +8,11 @@ router sends to another database and schema-qualified tables (``'"other"."table"
 are outside the search path the catalog is read from.
 
 Names of the objects Django creates implicitly (a foreign key's index, ``unique=True``,
-``unique_together``, the ``_like`` twin of a ``varchar`` index) are computed with the
-connection's schema editor, as ``migrate`` would name them.
+``unique_together``, the ``_like`` twin of a ``varchar``/``text`` index or primary key) are
+computed with the connection's schema editor, as ``migrate`` would name them, and every name is
+cut to 63 bytes as PostgreSQL stores it. Each index and check also keeps the SQL Django writes
+for it, so :mod:`.matching` can recognise it by definition under another name (a leftover of a
+table or field rename).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from safemigrations.deletion import db_action
+from safemigrations.operations.foreign_keys import MAX_IDENTIFIER_BYTES, pg_identifier
 from safemigrations.operations.indexing import IndexPlan, field_index_plans, unique_plan
 
 
@@ -56,6 +60,7 @@ class ExpectedIndex:
     unique: bool = False
     is_constraint: bool = False  # a UNIQUE constraint (not only an index)
     index: Any = None  # the models.Index / models.UniqueConstraint of Meta
+    sql: str = ""  # the CREATE INDEX Django writes for a Meta entry (compared by definition)
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,7 @@ class ExpectedCheck:
     source: str  # "field" (PositiveIntegerField & co.) or "meta_constraint"
     field: str | None = None
     aliases: tuple[str, ...] = ()  # other names the same constraint may have
+    sql: str = ""  # the condition Django writes (``"pages" >= 0``), compared by definition
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,9 @@ class ExpectedModel:
     foreign_keys: list[ExpectedForeignKey] = field(default_factory=list)
     indexes: list[ExpectedIndex] = field(default_factory=list)
     checks: list[ExpectedCheck] = field(default_factory=list)
+    #: live name -> declared name, for the objects found by definition under another name
+    #: (set by the inspection's :class:`~.context.Context`, from :mod:`.matching`)
+    live_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -111,11 +120,14 @@ class ExpectedModel:
         return next((fk for fk in self.foreign_keys if fk.column == column), None)
 
     def index_named(self, name: str) -> ExpectedIndex | None:
-        """The expected index (or unique constraint) called ``name``."""
+        """The expected index (or unique constraint) called ``name`` in the database (its own
+        name, or a name kept through a rename)."""
+        name = self.live_names.get(name, name)
         return next((i for i in self.indexes if i.name == name), None)
 
     def check_named(self, name: str) -> ExpectedCheck | None:
-        """The expected check or exclusion constraint called ``name``."""
+        """The expected check or exclusion constraint called ``name`` in the database."""
+        name = self.live_names.get(name, name)
         return next((c for c in self.checks if name == c.name or name in c.aliases), None)
 
     def meta_constraint_names(self) -> set[str]:
@@ -129,17 +141,36 @@ def expected_models(
     registry: Any, app_labels: Iterable[str], connection: BaseDatabaseWrapper
 ) -> list[ExpectedModel]:
     """The tables the selected apps' models manage, from ``registry`` (an app registry)."""
-    labels = set(app_labels)
     editor: Any = connection.schema_editor(collect_sql=True, atomic=False)
-    result = []
+    result = [
+        _expected(model, editor, connection)
+        for model in _inspected_models(registry, app_labels, connection)
+    ]
+    return sorted(result, key=lambda m: m.table)
+
+
+def table_counts(
+    registry: Any, app_labels: Iterable[str], connection: BaseDatabaseWrapper
+) -> dict[str, int]:
+    """``{app_label: tables}`` the inspector would compare for each of ``app_labels`` (apps
+    without any left out), to say what a selection left out."""
+    counts: dict[str, int] = {}
+    for model in _inspected_models(registry, app_labels, connection):
+        counts[model._meta.app_label] = counts.get(model._meta.app_label, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def _inspected_models(
+    registry: Any, app_labels: Iterable[str], connection: BaseDatabaseWrapper
+) -> Iterable[Any]:
+    labels = set(app_labels)
     for model in registry.get_models(include_auto_created=True):
         meta = model._meta
         if meta.app_label not in labels or meta.proxy or not meta.managed or meta.swapped:
             continue
         if not meta.can_migrate(connection) or '"."' in meta.db_table:
             continue  # routed elsewhere, or a schema-qualified table outside the search path
-        result.append(_expected(model, editor, connection))
-    return sorted(result, key=lambda m: m.table)
+        yield model
 
 
 def _expected(model: Any, editor: Any, connection: BaseDatabaseWrapper) -> ExpectedModel:
@@ -155,15 +186,20 @@ def _expected(model: Any, editor: Any, connection: BaseDatabaseWrapper) -> Expec
         expected.columns.append(_column(f, connection))
         if f.is_relation and f.concrete and (f.many_to_one or f.one_to_one) and f.db_constraint:
             expected.foreign_keys.append(_foreign_key(model, f, editor))
-        if getattr(f, "db_check", None) and f.db_check(connection):
+        check = getattr(f, "db_check", None) and f.db_check(connection)
+        if check:
             # CREATE TABLE leaves the inline check to PostgreSQL's naming; AddField/AlterField
             # name it as Django's indexes.
             names = (
-                f"{meta.db_table}_{f.column}_check"[:63],
-                str(editor._create_index_name(meta.db_table, [f.column], suffix="_check")),
+                pg_object_name(meta.db_table, f.column, "check"),
+                pg_identifier(
+                    str(editor._create_index_name(meta.db_table, [f.column], suffix="_check"))
+                ),
             )
             expected.checks.append(
-                ExpectedCheck(name=names[0], source="field", field=f.name, aliases=names[1:])
+                ExpectedCheck(
+                    name=names[0], source="field", field=f.name, aliases=names[1:], sql=check
+                )
             )
         for plan in _field_plans(editor, model, f):
             expected.indexes.append(_from_plan(plan, f))
@@ -172,7 +208,7 @@ def _expected(model: Any, editor: Any, connection: BaseDatabaseWrapper) -> Expec
         plan = unique_plan(editor, model, fields=fields)
         expected.indexes.append(
             ExpectedIndex(
-                name=plan.name,
+                name=pg_identifier(plan.name),
                 columns=plan.columns,
                 source="unique_together",
                 fields=tuple(together),
@@ -183,7 +219,13 @@ def _expected(model: Any, editor: Any, connection: BaseDatabaseWrapper) -> Expec
     for index in meta.indexes:
         columns = tuple(meta.get_field(f.lstrip("-")).column for f in index.fields)
         expected.indexes.append(
-            ExpectedIndex(name=str(index.name), columns=columns, source="meta_index", index=index)
+            ExpectedIndex(
+                name=pg_identifier(str(index.name)),
+                columns=columns,
+                source="meta_index",
+                index=index,
+                sql=_sql(index.create_sql, model, editor),
+            )
         )
     for constraint in meta.constraints:
         if isinstance(constraint, models.UniqueConstraint):
@@ -196,17 +238,22 @@ def _expected(model: Any, editor: Any, connection: BaseDatabaseWrapper) -> Expec
             )
             expected.indexes.append(
                 ExpectedIndex(
-                    name=str(constraint.name),
+                    name=pg_identifier(str(constraint.name)),
                     columns=columns,
                     source="meta_constraint",
                     unique=True,
                     is_constraint=plain,
                     index=constraint,
+                    sql="" if plain else _sql(constraint.create_sql, model, editor),
                 )
             )
         else:
             expected.checks.append(
-                ExpectedCheck(name=str(constraint.name), source="meta_constraint")
+                ExpectedCheck(
+                    name=pg_identifier(str(constraint.name)),
+                    source="meta_constraint",
+                    sql=_sql(constraint.constraint_sql, model, editor),
+                )
             )
     return expected
 
@@ -236,20 +283,48 @@ def _foreign_key(model: Any, f: Any, editor: Any) -> ExpectedForeignKey:
         on_delete=f.remote_field.on_delete,
         action=db_action(f.remote_field.on_delete) or "NO ACTION",
         db_index=bool(f.db_index) or bool(f.unique),
-        constraint_name=ref.name,
+        constraint_name=pg_identifier(ref.name),
     )
 
 
 def _field_plans(editor: Any, model: Any, f: Any) -> list[IndexPlan]:
-    if f.primary_key or not (f.db_index or f.unique):
+    """The indexes Django's schema editor creates for ``f``: for a primary key (``unique`` is
+    True for it), only the ``_like`` twin of a ``varchar``/``text`` key, as PostgreSQL's
+    ``_create_like_index_sql`` decides; the key's own index belongs to the constraint."""
+    if not (f.db_index or f.unique):
         return []
     return field_index_plans(editor, model, f)
+
+
+def _sql(render: Any, model: Any, editor: Any) -> str:
+    """Django's SQL for an index or constraint of ``Meta`` ("" when it cannot be rendered)."""
+    try:
+        return str(render(model, editor))
+    except Exception:  # an exotic expression: then the object is only found by its name
+        return ""
+
+
+def pg_object_name(name1: str, name2: str, label: str) -> str:
+    """The name PostgreSQL gives a constraint it names itself (``makeObjectName``): ``name1``
+    _``name2``_``label``, the longer of the two names cut first (bytes, on a character
+    boundary) so the whole fits in 63 bytes."""
+    one, two = name1.encode(), name2.encode()
+    available = MAX_IDENTIFIER_BYTES - len(label.encode()) - 2
+    n1, n2 = len(one), len(two)
+    while n1 + n2 > available:
+        if n1 > n2:
+            n1 -= 1
+        else:
+            n2 -= 1
+    cut1 = one[:n1].decode(errors="ignore")
+    cut2 = two[:n2].decode(errors="ignore")
+    return f"{cut1}_{cut2}_{label}"
 
 
 def _from_plan(plan: IndexPlan, f: Any) -> ExpectedIndex:
     source = {"index": "field", "like": "like", "unique": "unique"}.get(plan.kind, plan.kind)
     return ExpectedIndex(
-        name=plan.name,
+        name=pg_identifier(plan.name),
         columns=plan.columns,
         source=source,
         field=f.name,

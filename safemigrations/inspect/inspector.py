@@ -15,7 +15,7 @@ from . import allowlist
 from .checks import ALL, Check
 from .context import Context
 from .drift import Drift
-from .expected import ExpectedModel, expected_models
+from .expected import ExpectedModel, expected_models, table_counts
 from .state import applied_state_apps
 
 
@@ -30,6 +30,8 @@ class Inspection:
     app_labels: list[str] = field(default_factory=list)
     seconds: float = 0.0
     queries: int = 0  # catalog queries run (the migration history read is not counted)
+    #: ``{app_label: tables}`` of the apps from installed packages the selection left out
+    not_inspected: dict[str, int] = field(default_factory=dict)
 
     @property
     def clean(self) -> bool:
@@ -51,18 +53,22 @@ def inspect_database(
     registry: Any = None,
     allow: dict[str, str] | None = None,
     checks: Sequence[Check] = ALL,
+    not_selected: Iterable[str] = (),
 ) -> Inspection:
     """Compare the catalog of ``connection`` with the models of ``app_labels``.
 
     ``registry`` is the app registry the models come from; by default the migration state at the
     leaf of the migrations applied to this database. ``allow`` is the allowlist
-    (``SAFEMIGRATIONS["DRIFT"]["allow"]``).
+    (``SAFEMIGRATIONS["DRIFT"]["allow"]``). ``not_selected`` names apps the selection left out
+    (those of installed packages, by default): their tables are counted, so the report says
+    what was not compared.
     """
     started = time.perf_counter()
     labels = sorted(set(app_labels))
     if registry is None:
         registry = applied_state_apps(connection)
     models = expected_models(registry, labels, connection)
+    left_out = table_counts(registry, set(not_selected) - set(labels), connection)
     with connection.cursor() as cursor:
         schema = read_schema(cursor, {m.table for m in models})
         all_tables = table_names(cursor)
@@ -83,6 +89,7 @@ def inspect_database(
         app_labels=labels,
         seconds=time.perf_counter() - started,
         queries=schema.queries + 1,
+        not_inspected=left_out,
     )
 
 

@@ -38,7 +38,10 @@ def render(inspection: Inspection, fmt: str, *, style: Style = plain) -> str:
 
 
 def summary(inspection: Inspection) -> str:
-    """The last line: counts by severity, what was looked at, and how long it took."""
+    """The last line: counts by severity, what was looked at, and how long it took.
+
+    With no table compared it never says "No drift": it says nothing was compared, and why.
+    """
     tables = len(inspection.models)
     looked = (
         f"{tables} table{'s' if tables != 1 else ''} of {len(inspection.app_labels)} app"
@@ -47,6 +50,8 @@ def summary(inspection: Inspection) -> str:
     )
     allowed = len(inspection.allowed)
     accepted = f"; {allowed} accepted by the allowlist" if allowed else ""
+    if not tables and inspection.clean:
+        return f"Nothing compared: {nothing_compared(inspection)}"
     if inspection.clean:
         return f"No drift: the database matches the models ({looked}{accepted})."
     counts = {s: sum(1 for d in inspection.findings if d.level == s) for s in Severity}
@@ -59,10 +64,43 @@ def summary(inspection: Inspection) -> str:
     )
 
 
+def nothing_compared(inspection: Inspection) -> str:
+    """Why no table was compared, and how to include some."""
+    labels = inspection.app_labels
+    selected = (
+        f"the selected app{'s' if len(labels) != 1 else ''} ({', '.join(labels)}) "
+        f"{'have' if len(labels) != 1 else 'has'} no table the migrations manage"
+        if labels
+        else "no app was selected"
+    )
+    if inspection.not_inspected:
+        return (
+            f"{selected}, and the apps from installed packages are left out unless named or "
+            "--include-installed is given (see the line above)."
+        )
+    return f"{selected} (no models, or only managed = False and proxy models)."
+
+
+def not_inspected_note(inspection: Inspection) -> str:
+    """Which apps from installed packages the selection left out ("" when none): never a
+    silent skip (the wording of ``lintmigrations``' own note)."""
+    left = inspection.not_inspected
+    if not left:
+        return ""
+    tables = sum(left.values())
+    return (
+        f"Not inspected: {tables} table{'s' if tables != 1 else ''} of {len(left)} app"
+        f"{'s' if len(left) != 1 else ''} from installed packages ({', '.join(left)}); inspect "
+        "one with `inspectdrift APP_LABEL`, or all with --include-installed."
+    )
+
+
 def render_text(inspection: Inspection, *, style: Style = plain) -> str:
-    """Findings grouped by model (with the table's rows and size), then the summary."""
+    """Findings grouped by model (with the table's rows and size), the apps from installed
+    packages left out, then the summary."""
+    note = not_inspected_note(inspection)
     if inspection.clean:
-        return style("summary", summary(inspection))
+        return "\n".join([*([note] if note else []), style("summary", summary(inspection))])
     lines: list[str] = []
     current: tuple[str | None, str | None] | None = None
     for drift in inspection.findings:
@@ -87,6 +125,8 @@ def render_text(inspection: Inspection, *, style: Style = plain) -> str:
         if drift.fix:
             lines.append(f"    {style('label', 'fix:')} {drift.fix}")
     lines.append("")
+    if note:
+        lines.append(note)
     lines.append(style("summary", summary(inspection)))
     return "\n".join(lines)
 

@@ -5,6 +5,7 @@
 - :mod:`.redundant_indexes`: duplicate indexes, and indexes another one makes redundant.
 - :mod:`.unindexed_foreign_keys`: foreign keys with no index led by their column.
 - :mod:`.missing` and :mod:`.extra`: what the models declare and the database lacks, and back.
+- :mod:`.names`: ``Meta`` indexes and constraints found by definition under another name.
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ from collections.abc import Callable, Iterator
 
 from ..context import Context
 from ..drift import Drift
-from . import extra, foreign_keys, missing, redundant_indexes, unindexed_foreign_keys, validity
+from . import (
+    extra,
+    foreign_keys,
+    missing,
+    names,
+    redundant_indexes,
+    unindexed_foreign_keys,
+    validity,
+)
 
 Check = Callable[[Context], Iterator[Drift]]
 
@@ -25,6 +34,7 @@ ALL: tuple[Check, ...] = (
     unindexed_foreign_keys.find,
     missing.find,
     extra.find,
+    names.find,
 )
 
 #: The checks that need only the catalog of the foreign keys, constraints and indexes: cheap

@@ -3,7 +3,9 @@
 Columns (an extra ``NOT NULL`` column without a default makes every insert through Django fail:
 an error; otherwise a warning), constraints (foreign keys, unique and check constraints, e.g. a
 replacement left by an interrupted ``AddDBCascadeConstraint``), indexes (information: they cost
-writes; duplicates, redundant and INVALID ones are reported once, by their own checks), and
+writes; duplicates, redundant and INVALID ones are reported once, by their own checks; an
+object the models declare under another name, kept through a table or field rename, is not
+extra: :mod:`..matching`), and
 tables named like a selected app's tables that no model of any app uses. Tables of other apps,
 of ``managed = False`` models and of extensions are not looked at.
 """
@@ -18,7 +20,6 @@ from safemigrations.lint.model import Severity
 from ..context import Context, human_bytes, rows_and_size
 from ..drift import KINDS, Drift
 from ..expected import ExpectedModel
-from .missing import implicit_index_matches
 
 
 def find(context: Context) -> Iterator[Drift]:
@@ -57,8 +58,7 @@ def _columns(context: Context, model: ExpectedModel, table: Table) -> Iterator[D
 
 
 def _constraints(context: Context, model: ExpectedModel, table: Table) -> Iterator[Drift]:
-    checks = {c.name for c in model.checks} | {a for c in model.checks for a in c.aliases}
-    uniques = [i for i in model.indexes if i.unique]
+    claimed = context.matches(model, table).claimed
     for constraint in table.constraints:
         if constraint.kind in ("primary key", "not null", "trigger"):
             continue
@@ -69,15 +69,8 @@ def _constraints(context: Context, model: ExpectedModel, table: Table) -> Iterat
                 for fk in model.foreign_keys
             ):
                 continue
-        elif constraint.kind == "unique":
-            if any(
-                u.name == constraint.name
-                or (u.source != "meta_constraint" and u.columns == constraint.columns)
-                for u in uniques
-            ):
-                continue
-        elif constraint.name in checks:
-            continue
+        elif constraint.name in claimed:
+            continue  # declared, under this name or (renamed table or field) another one
         yield context.drift(
             "SMD152",
             model,
@@ -93,16 +86,9 @@ def _constraints(context: Context, model: ExpectedModel, table: Table) -> Iterat
 
 
 def _indexes(context: Context, model: ExpectedModel, table: Table) -> Iterator[Drift]:
+    claimed = context.matches(model, table).claimed
     for index in table.indexes:
-        if index.primary or index.constraint or not index.valid:
-            continue
-        if model.index_named(index.name) is not None:
-            continue
-        if any(
-            e.source in ("field", "like", "unique", "unique_together")
-            and implicit_index_matches(e, index)
-            for e in model.indexes
-        ):
+        if index.primary or index.constraint or not index.valid or index.name in claimed:
             continue
         yield context.drift(
             "SMD153",

@@ -3,23 +3,26 @@
 Compared with the migration state at the applied leaf. Columns: presence, SQL type (aliases
 such as ``varchar``/``character varying`` are the same type), nullability, and whether a
 database default exists (``db_default``; its expression is not compared). Constraints: the
-primary key, each foreign key (by column and referenced table), unique constraints (implicit
-ones by columns, ``Meta.constraints`` by name), check constraints (by name; a field's own
-check, e.g. ``PositiveIntegerField``, under either name Django or PostgreSQL gives it).
-Indexes: ``Meta.indexes`` by name, a field's implicit index by column. A foreign key's missing
-index is reported once, by :mod:`.unindexed_foreign_keys`.
+primary key, each foreign key (by column and referenced table); unique and check constraints
+and indexes by name, else by definition (:mod:`..matching`: an object that kept its name
+through a table or field rename is not missing; names longer than 63 bytes are compared as
+PostgreSQL truncates them). A foreign key's missing index is reported once, by
+:mod:`.unindexed_foreign_keys`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from safemigrations.db.schema import Index, Table
+from safemigrations.db.schema import Table
 from safemigrations.lint.types import parse_type
 
 from ..context import Context
 from ..drift import Drift
 from ..expected import ExpectedColumn, ExpectedIndex, ExpectedModel
+from ..matching import implicit_index_matches
+
+__all__ = ["find", "implicit_index_matches", "same_type"]
 
 
 def same_type(expected: str, actual: str) -> bool:
@@ -138,9 +141,9 @@ def _constraints(context: Context, model: ExpectedModel, table: Table) -> Iterat
                 field=fk.field,
                 objects=[fk.constraint_name],
             )
-    names = {c.name for c in table.constraints} | {i.name for i in table.indexes}
+    matches = context.matches(model, table)
     for check in model.checks:
-        if check.name not in names and not set(check.aliases) & names:
+        if check.name not in matches.checks:
             yield context.drift(
                 "SMD144",
                 model,
@@ -152,7 +155,7 @@ def _constraints(context: Context, model: ExpectedModel, table: Table) -> Iterat
                 objects=[check.name],
             )
     for expected in model.indexes:
-        if expected.unique and not _has_unique(table, expected):
+        if expected.unique and expected.name not in matches.indexes:
             yield context.drift(
                 "SMD144",
                 model,
@@ -166,27 +169,14 @@ def _constraints(context: Context, model: ExpectedModel, table: Table) -> Iterat
             )
 
 
-def _has_unique(table: Table, expected: ExpectedIndex) -> bool:
-    if table.index(expected.name) is not None or table.constraint(expected.name) is not None:
-        return True
-    if expected.source == "meta_constraint":
-        return False
-    return any(
-        i.unique and i.predicate is None and i.columns == expected.columns for i in table.indexes
-    )
-
-
 def _indexes(context: Context, model: ExpectedModel, table: Table) -> Iterator[Drift]:
     fk_columns = {fk.column for fk in model.foreign_keys}
+    matches = context.matches(model, table)
     for expected in model.indexes:
-        if expected.unique or table.index(expected.name) is not None:
+        if expected.unique or expected.name in matches.indexes:
             continue
         if expected.source == "field" and expected.columns[0] in fk_columns:
             continue  # reported by unindexed_foreign_keys when nothing serves the key
-        if expected.source in ("field", "like") and any(
-            implicit_index_matches(expected, i) for i in table.indexes
-        ):
-            continue
         yield context.drift(
             "SMD145",
             model,
@@ -206,15 +196,6 @@ def _indexes(context: Context, model: ExpectedModel, table: Table) -> Iterator[D
             field=expected.field,
             objects=[expected.name],
         )
-
-
-def implicit_index_matches(expected: ExpectedIndex, index: Index) -> bool:
-    """True when ``index`` is the implicit index ``expected`` under another name (same column,
-    plain or ``*_pattern_ops`` like Django's ``_like`` twin, not unique, not partial)."""
-    if index.unique or index.predicate is not None or index.columns != expected.columns:
-        return False
-    pattern = any("pattern_ops" in o for o in index.opclasses)
-    return pattern == (expected.source == "like")
 
 
 def _owner(model: ExpectedModel, expected: ExpectedIndex) -> str:

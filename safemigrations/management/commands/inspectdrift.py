@@ -17,8 +17,8 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from safemigrations.inspect import KINDS, inspect_database
 from safemigrations.inspect.config import DriftConfig, DriftConfigError
 from safemigrations.inspect.fix import FixError, write_fixes
-from safemigrations.inspect.report import FORMATS, render
-from safemigrations.lint.targets import project_apps
+from safemigrations.inspect.report import FORMATS, not_inspected_note, render
+from safemigrations.lint.targets import installed_package_apps, project_apps
 from safemigrations.management.lint_support import style_hook
 
 
@@ -33,7 +33,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "app_label", nargs="*", help="Only these apps (default: the project's own apps)."
+            "app_label",
+            nargs="*",
+            help="Only these apps (default: the project's own apps; apps from installed "
+            "packages such as django.contrib.* are counted, not inspected, unless "
+            "--include-installed).",
+        )
+        parser.add_argument(
+            "--include-installed",
+            action="store_true",
+            help="Also inspect the apps that come from installed packages (site-packages): "
+            "their tables drift too (a failed upgrade, an index added by hand).",
         )
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="The database to read.")
         parser.add_argument("--format", choices=FORMATS, default="text")
@@ -60,7 +70,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"{kind.id}  {kind.name:<26} {kind.severity:<8} {kind.title}")
             return
         config = self._config(options)
-        labels = self._labels(options["app_label"], config)
+        labels, not_selected = self._labels(
+            options["app_label"], config, include_installed=options["include_installed"]
+        )
         alias = options["database"]
         if alias not in connections:
             raise CommandError(
@@ -73,7 +85,9 @@ class Command(BaseCommand):
                 f"{connection.vendor}."
             )
         try:
-            inspection = inspect_database(connection, labels, allow=dict(config.allow))
+            inspection = inspect_database(
+                connection, labels, allow=dict(config.allow), not_selected=not_selected
+            )
         except DatabaseError as exc:
             raise CommandError(
                 f"Could not read the catalog of database {alias!r}: {str(exc).strip()}. Check "
@@ -81,6 +95,9 @@ class Command(BaseCommand):
             ) from None
         style = style_hook(self)
         self.stdout.write(render(inspection, options["format"], style=style))
+        note = not_inspected_note(inspection)
+        if note and options["format"] != "text":
+            self.stderr.write(note)  # the machine formats keep their shape; people read stderr
         if options["fix"]:
             # Machine-readable formats keep stdout for the report.
             out = self.stdout if options["format"] == "text" else self.stderr
@@ -100,14 +117,22 @@ class Command(BaseCommand):
         except DriftConfigError as exc:
             raise CommandError(str(exc)) from None
 
-    def _labels(self, given: list[str], config: DriftConfig) -> list[str]:
+    def _labels(
+        self, given: list[str], config: DriftConfig, *, include_installed: bool
+    ) -> tuple[list[str], list[str]]:
+        """The apps to inspect, and the apps from installed packages left out (to count)."""
         for label in given:
             try:
                 apps.get_app_config(label)
             except LookupError as exc:
                 raise CommandError(str(exc)) from None
-        labels = given or project_apps()
-        return [label for label in labels if label not in config.exclude_apps]
+        installed = installed_package_apps()
+        labels = list(given) or project_apps() + (installed if include_installed else [])
+        left_out = [] if given or include_installed else installed
+        return (
+            [label for label in labels if label not in config.exclude_apps],
+            [label for label in left_out if label not in config.exclude_apps],
+        )
 
     def _fix(self, connection: Any, inspection: Any, out: Any) -> None:
         try:
