@@ -344,3 +344,35 @@ def test_command_refuses_a_cycle_and_split_squashes_the_cycle_free_range() -> No
     call_command(*args, "--split", stdout=out)
     assert "replaces 0001_a .. 0002_b" in out.getvalue()
     assert "0003_c" not in out.getvalue()
+
+
+def _renamed_together(rename_to: str) -> ProjectState:
+    from django.db import migrations
+
+    state = ProjectState()
+    operations = [
+        migrations.CreateModel(
+            "Thing",
+            [
+                ("id", models.AutoField(primary_key=True)),
+                ("a", models.IntegerField()),
+                ("b", models.IntegerField()),
+            ],
+            options={"unique_together": {("a", "b")}},
+        ),
+        migrations.RenameField("thing", "a", rename_to),
+    ]
+    for operation in operations:
+        operation.state_forwards("app", state)
+    return state
+
+
+def test_states_after_a_rename_in_unique_together_compare() -> None:
+    """Was: Django's ``rename_field`` leaves ``unique_together`` as lists, and comparing two
+    states built from migrations raised ``TypeError: unhashable type: 'list'``."""
+    from safemigrations.squash.compare import state_differences
+
+    assert state_differences(_renamed_together("c"), _renamed_together("c"), "x", "y") == []
+    changed = state_differences(_renamed_together("c"), _renamed_together("d"), "x", "y")
+    assert changed
+    assert "thing" in " ".join(changed).lower()

@@ -176,7 +176,7 @@ def _compare_mapping(
 
 def state_differences(original: ProjectState, squashed: ProjectState, a: str, b: str) -> list[str]:
     """What ``makemigrations`` would write to go from one state to the other (empty: equal)."""
-    detector = MigrationAutodetector(original, squashed)
+    detector = MigrationAutodetector(_comparable(original), _comparable(squashed))
     changes = detector._detect_changes()  # type: ignore[attr-defined]
     return [
         f"migration state of app {app}: going from the {a}' state to the {b}' needs: {op.describe()}"
@@ -184,3 +184,20 @@ def state_differences(original: ProjectState, squashed: ProjectState, a: str, b:
         for migration in migrations
         for op in migration.operations
     ]
+
+
+def _comparable(state: ProjectState) -> ProjectState:
+    """A copy of ``state`` whose ``unique_together``/``index_together`` are sets of tuples.
+
+    Django's ``ProjectState.rename_field`` rewrites them as lists of lists, which its own
+    autodetector cannot compare (``TypeError: unhashable type: 'list'``) when both sides come
+    from migrations, as they do here.
+    """
+    state = state.clone()
+    for model_state in state.models.values():
+        for option in ("unique_together", "index_together"):
+            if model_state.options.get(option):
+                model_state.options[option] = {
+                    tuple(names) for names in model_state.options[option]
+                }
+    return state
