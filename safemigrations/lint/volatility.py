@@ -21,6 +21,7 @@ from typing import Any
 
 from pglast import ast
 
+from safemigrations.lint.parsetree import walk
 from safemigrations.lint.volatility_table import IMMUTABLE, STABLE, VOLATILE
 
 #: The classes, from least to most volatile; ``unknown`` ranks between stable and volatile.
@@ -60,7 +61,7 @@ def volatility(expr: Any, lookup: Lookup | None = None) -> str:
     """The most volatile class found in ``expr``: ``immutable``, ``stable``, ``unknown`` or
     ``volatile`` (see the module docstring)."""
     worst = "immutable"
-    for node in _walk(expr):
+    for node in walk(expr):
         if isinstance(node, ast.FuncCall):
             found = function_volatility(node, lookup)
         elif isinstance(node, ast.SQLValueFunction):
@@ -132,24 +133,8 @@ class DatabaseVolatility:
 def called_functions(expr: Any) -> list[str]:
     """The (possibly schema-qualified) names of the functions ``expr`` calls."""
     out = []
-    for node in _walk(expr):
+    for node in walk(expr):
         if isinstance(node, ast.FuncCall):
             names = [getattr(n, "sval", "") or "" for n in (node.funcname or ())]
             out.append(".".join(names).lower())
     return out
-
-
-def _walk(node: Any) -> Any:
-    stack = [node]
-    while stack:
-        cur = stack.pop()
-        if isinstance(cur, tuple | list):
-            stack.extend(cur)
-            continue
-        if not isinstance(cur, ast.Node):
-            continue
-        yield cur
-        for name in cur:
-            child = getattr(cur, name, None)
-            if isinstance(child, ast.Node | tuple | list):
-                stack.append(child)
